@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from triage.views import site
+
+urlpatterns = [
+    path("", site.home, name="home"),
+    path("sign-in/", site.SignInView.as_view(), name="login"),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("healthz", site.healthz, name="healthz"),
+    path("accessibility/", site.accessibility, name="accessibility"),
+    path("policy/", include("policy.urls")),
+    path("review/", include("triage.review_urls")),
+    path("", include("triage.urls")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,113 @@
+"""The fixed codes, outcomes and section slugs that every policy version is written in."""
+
+from collections.abc import Mapping
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final, Literal, get_args
+
+# Bump whenever the vocabulary or the evaluation logic changes: every stored decision records it,
+# so an auditor can tell which engine produced it.
+ENGINE_VERSION: Final = "1.0.0"
+
+# Codes live in code, not in the database: a policy admin may re-label and re-categorise
+# criteria, but a new code would need a new question and new logic, so it needs a release.
+RedFlagCode = Literal[
+    "cauda_equina",
+    "suspected_malignancy",
+    "suspected_infection",
+    "suspected_fracture",
+    "progressive_neurological_deficit",
+]
+ConditionCode = Literal[
+    "inflammatory",
+    "serious_pathology",
+    "scoliosis",
+    "pregnancy_related",
+    "sacroiliac_joint_dysfunction",
+    "adjacent_segment_disease",
+    "failed_back_surgery_syndrome",
+    "spondylolisthesis",
+    "symptomatic_deformity",
+    "instability",
+]
+CriterionCode = RedFlagCode | ConditionCode
+PainLocation = Literal["back_only", "back_and_leg"]
+Group = Literal["red_flag", "condition"]
+Category = Literal["red_flag", "excluded", "exception"]
+ConditionCategory = Literal["excluded", "exception"]
+SectionSlug = Literal[
+    "statement",
+    "exclusions",
+    "exceptions",
+    "decompression",
+    "background",
+    "primary-care-management",
+    "rationale",
+    "references",
+]
+RuleCode = Literal[
+    "red_flag",
+    "decompression_adjunct",
+    "decompression_without_instability",
+    "excluded_indication",
+    "exception_indication",
+    "leg_pain",
+    "isolated_back_pain",
+]
+AdviceCode = Literal["primary_care_management", "individual_funding_request"]
+
+# Tuple order is the canonical order: answers, criteria and findings are always listed in it.
+RED_FLAG_CODES: Final[tuple[RedFlagCode, ...]] = get_args(RedFlagCode)
+CONDITION_CODES: Final[tuple[ConditionCode, ...]] = get_args(ConditionCode)
+CRITERION_CODES: Final[tuple[CriterionCode, ...]] = RED_FLAG_CODES + CONDITION_CODES
+PAIN_LOCATIONS: Final[tuple[PainLocation, ...]] = get_args(PainLocation)
+GROUPS: Final[tuple[Group, ...]] = get_args(Group)
+CATEGORIES: Final[tuple[Category, ...]] = get_args(Category)
+CONDITION_CATEGORIES: Final[tuple[ConditionCategory, ...]] = get_args(ConditionCategory)
+SECTION_SLUGS: Final[tuple[SectionSlug, ...]] = get_args(SectionSlug)
+RULE_CODES: Final[tuple[RuleCode, ...]] = get_args(RuleCode)
+ADVICE_CODES: Final[tuple[AdviceCode, ...]] = get_args(AdviceCode)
+
+
+class Outcome(StrEnum):
+    """What the tool tells the referrer, declared in precedence order (highest first)."""
+
+    # A safety net: the tool must never delay an emergency, so red flags beat everything.
+    URGENT_PATHWAY = "urgent_pathway"
+    FUSION_APPROPRIATE_WITH_DECOMPRESSION = "fusion_appropriate_with_decompression"
+    OUTSIDE_STATEMENT = "outside_statement"
+    USUAL_PATHWAY_EXCEPTION = "usual_pathway_exception"
+    NOT_ISOLATED_BACK_PAIN = "not_isolated_back_pain"
+    NOT_ROUTINELY_COMMISSIONED = "not_routinely_commissioned"
+
+
+OUTCOME_PRECEDENCE: Final[tuple[Outcome, ...]] = (
+    Outcome.URGENT_PATHWAY,
+    Outcome.FUSION_APPROPRIATE_WITH_DECOMPRESSION,
+    Outcome.OUTSIDE_STATEMENT,
+    Outcome.USUAL_PATHWAY_EXCEPTION,
+    Outcome.NOT_ISOLATED_BACK_PAIN,
+    Outcome.NOT_ROUTINELY_COMMISSIONED,
+)
+
+# None marks a finding that is shown to explain the decision but can never decide it.
+RULE_OUTCOMES: Final[Mapping[RuleCode, Outcome | None]] = MappingProxyType(
+    {
+        "red_flag": Outcome.URGENT_PATHWAY,
+        "decompression_adjunct": Outcome.FUSION_APPROPRIATE_WITH_DECOMPRESSION,
+        "decompression_without_instability": None,
+        "excluded_indication": Outcome.OUTSIDE_STATEMENT,
+        "exception_indication": Outcome.USUAL_PATHWAY_EXCEPTION,
+        "leg_pain": Outcome.NOT_ISOLATED_BACK_PAIN,
+        "isolated_back_pain": Outcome.NOT_ROUTINELY_COMMISSIONED,
+    }
+)
+
+# Which finding rule a criterion's category leads to.
+CATEGORY_RULES: Final[Mapping[Category, RuleCode]] = MappingProxyType(
+    {
+        "red_flag": "red_flag",
+        "excluded": "excluded_indication",
+        "exception": "exception_indication",
+    }
+)

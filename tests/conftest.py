@@ -1,0 +1,126 @@
+"""Personas and clients shared by the suite: one fixture per kind of user."""
+
+import pytest
+from django.test import Client
+
+from triage.roles import GP, POLICY_ADMIN, REVIEWER
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def make_user(username: str, role: str | None = None, practice=None):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from triage.models import Clinician
+
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), last_name="Tester"
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    if practice:
+        Clinician.objects.create(user=user, practice=practice)
+    return user
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def practice(db):
+    """A GP practice in Derbyshire."""
+    from triage.models import Practice
+
+    return Practice.objects.create(ods_code="C81001", name="Peak View Surgery")
+
+
+@pytest.fixture
+def other_practice(db):
+    """A second practice, whose decisions the first practice's GP must never see."""
+    from triage.models import Practice
+
+    return Practice.objects.create(ods_code="C81002", name="Derwent Bank Medical Centre")
+
+
+@pytest.fixture
+def gp(practice):
+    """A GP who refers from Peak View Surgery."""
+    return make_user("gp", GP, practice)
+
+
+@pytest.fixture
+def other_gp(other_practice):
+    """A GP at Derwent Bank Medical Centre."""
+    return make_user("othergp", GP, other_practice)
+
+
+@pytest.fixture
+def reviewer(db):
+    """An ICB reviewer who audits every decision."""
+    return make_user("reviewer", REVIEWER)
+
+
+@pytest.fixture
+def policy_admin(db):
+    """A policy admin who drafts and publishes policy versions."""
+    return make_user("policyadmin", POLICY_ADMIN)
+
+
+@pytest.fixture
+def no_role_user(db):
+    """A signed-in user who holds none of the service's roles."""
+    return make_user("norole")
+
+
+@pytest.fixture
+def gp_client(gp) -> Client:
+    return client_for(gp)
+
+
+@pytest.fixture
+def other_gp_client(other_gp) -> Client:
+    return client_for(other_gp)
+
+
+@pytest.fixture
+def reviewer_client(reviewer) -> Client:
+    return client_for(reviewer)
+
+
+@pytest.fixture
+def policy_admin_client(policy_admin) -> Client:
+    return client_for(policy_admin)
+
+
+@pytest.fixture
+def no_role_client(no_role_user) -> Client:
+    return client_for(no_role_user)
+
+
+@pytest.fixture
+def policy_v1(db):
+    """The Derbyshire position statement, loaded as published version 1."""
+    from policy.services import policy_seed
+
+    version, _ = policy_seed()
+    return version
+
+
+VALID_NHS_NUMBERS = ("9434765919", "9434765870", "4010232137")
+
+
+def answers_for(**overrides) -> dict:
+    """A complete, valid answers dict (isolated back pain, nothing else) with overrides."""
+    answers = {
+        "pain_location": "back_only",
+        "red_flags": [],
+        "conditions": [],
+        "decompression_planned": False,
+        "decompression_destabilising": None,
+    }
+    answers.update(overrides)
+    return answers

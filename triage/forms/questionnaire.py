@@ -1,0 +1,224 @@
+"""The GP questionnaire, one small form per page. Wording comes from the policy version.
+
+Forms only validate and normalise; what the answers mean is decided by policy.engine.
+"""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+
+from policy.models import PolicyVersion
+from triage.layout import Checkboxes, Field, HintedChoice, Layout, Radios, Submit
+from triage.nhs_number import NhsNumberError, nhs_number_format, nhs_number_normalise
+
+NONE = "none"
+YES_NO = ("yes", "no")
+
+
+def _helper(*layout) -> FormHelper:
+    helper = FormHelper()
+    helper.layout = Layout(*layout, Submit("continue", "Continue", prevent_double_click=True))
+    return helper
+
+
+def _criteria(version: PolicyVersion, group: str) -> list[tuple[str, HintedChoice]]:
+    return [
+        (c["code"], HintedChoice(c["label"], hint=c.get("hint", "")))
+        for c in version.rules.get("criteria", [])
+        if c.get("group") == group
+    ]
+
+
+def _options(question: dict, values: tuple[str, ...]) -> list[tuple[str, HintedChoice]]:
+    options = question.get("options", {})
+    return [
+        (
+            v,
+            HintedChoice(
+                options.get(v, {}).get("label", v), hint=options.get(v, {}).get("hint", "")
+            ),
+        )
+        for v in values
+    ]
+
+
+class QuestionForm(forms.Form):
+    """A questionnaire page: built from the policy version the journey started under."""
+
+    def __init__(self, *args, version: PolicyVersion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.questions = version.questions
+        self.setup()
+
+    def setup(self) -> None:
+        raise NotImplementedError
+
+    def answers(self) -> dict:
+        """The cleaned data as fragments of the answers contract."""
+        raise NotImplementedError
+
+
+class PatientForm(QuestionForm):
+    nhs_number = forms.CharField(
+        label="What is the patient's NHS number?",
+        help_text="This is a 10 digit number, like 485 777 3456",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+
+    def setup(self) -> None:
+        self.helper = _helper(Field("nhs_number", heading=True, width=10))
+
+    def clean_nhs_number(self) -> str:
+        try:
+            return nhs_number_normalise(self.cleaned_data.get("nhs_number", ""))
+        except NhsNumberError as error:
+            raise forms.ValidationError(str(error)) from error
+
+    @staticmethod
+    def initial_from(nhs_number: str | None) -> dict:
+        return {"nhs_number": nhs_number_format(nhs_number)} if nhs_number else {}
+
+
+class RedFlagsForm(QuestionForm):
+    red_flags = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+
+    def setup(self) -> None:
+        q = self.questions["red_flags"]
+        field = self.fields["red_flags"]
+        field.label = q["legend"]
+        field.help_text = q.get("hint", "")
+        field.choices = [*_criteria(self.version, "red_flag"), (NONE, q.get("none_label", "None"))]
+        field.error_messages["required"] = (
+            "Select the red flags the patient has, or select 'None of these'"
+        )
+        self.helper = _helper(Checkboxes("red_flags", heading=True, exclusive=[NONE]))
+
+    def clean_red_flags(self) -> list[str]:
+        flags = self.cleaned_data["red_flags"]
+        if NONE in flags and len(flags) > 1:
+            raise forms.ValidationError(
+                "Select the red flags the patient has, or select 'None of these', not both"
+            )
+        return [flag for flag in flags if flag != NONE]
+
+    def answers(self) -> dict:
+        return {"red_flags": self.cleaned_data["red_flags"]}
+
+    @staticmethod
+    def initial_from(answers: dict) -> dict:
+        if "red_flags" not in answers:
+            return {}
+        return {"red_flags": answers["red_flags"] or [NONE]}
+
+
+class PainLocationForm(QuestionForm):
+    pain_location = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def setup(self) -> None:
+        q = self.questions["pain_location"]
+        field = self.fields["pain_location"]
+        field.label = q["legend"]
+        field.help_text = q.get("hint", "")
+        field.choices = _options(q, ("back_only", "back_and_leg"))
+        field.error_messages["required"] = "Select where the patient's pain is"
+        self.helper = _helper(Radios("pain_location", heading=True))
+
+    def answers(self) -> dict:
+        return {"pain_location": self.cleaned_data["pain_location"]}
+
+    @staticmethod
+    def initial_from(answers: dict) -> dict:
+        return {"pain_location": answers["pain_location"]} if answers.get("pain_location") else {}
+
+
+class ConditionsForm(QuestionForm):
+    conditions = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+
+    def setup(self) -> None:
+        q = self.questions["conditions"]
+        field = self.fields["conditions"]
+        field.label = q["legend"]
+        field.help_text = q.get("hint", "")
+        field.choices = [*_criteria(self.version, "condition"), (NONE, q.get("none_label", "None"))]
+        field.error_messages["required"] = (
+            "Select the conditions the patient has been diagnosed with, or select 'None of these'"
+        )
+        self.helper = _helper(Checkboxes("conditions", heading=True, exclusive=[NONE]))
+
+    def clean_conditions(self) -> list[str]:
+        conditions = self.cleaned_data["conditions"]
+        if NONE in conditions and len(conditions) > 1:
+            raise forms.ValidationError(
+                "Select the conditions the patient has, or select 'None of these', not both"
+            )
+        return [code for code in conditions if code != NONE]
+
+    def answers(self) -> dict:
+        return {"conditions": self.cleaned_data["conditions"]}
+
+    @staticmethod
+    def initial_from(answers: dict) -> dict:
+        if "conditions" not in answers:
+            return {}
+        return {"conditions": answers["conditions"] or [NONE]}
+
+
+class DecompressionForm(QuestionForm):
+    decompression_planned = forms.ChoiceField(widget=forms.RadioSelect)
+    decompression_destabilising = forms.ChoiceField(widget=forms.RadioSelect, required=False)
+
+    def setup(self) -> None:
+        planned_q = self.questions["decompression_planned"]
+        destab_q = self.questions["decompression_destabilising"]
+        planned = self.fields["decompression_planned"]
+        planned.label = planned_q["legend"]
+        planned.help_text = planned_q.get("hint", "")
+        planned.choices = _options(planned_q, YES_NO)
+        planned.error_messages["required"] = "Select yes if decompression surgery is planned"
+        destab = self.fields["decompression_destabilising"]
+        destab.label = destab_q["legend"]
+        destab.help_text = destab_q.get("hint", "")
+        destab.choices = _options(destab_q, YES_NO)
+        self.helper = _helper(
+            Radios(
+                "decompression_planned",
+                heading=True,
+                conditional={"yes": [Radios("decompression_destabilising", size="s")]},
+            )
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decompression_planned") == "yes":
+            if not data.get("decompression_destabilising"):
+                self.add_error(
+                    "decompression_destabilising",
+                    "Select yes if the exposure needed would render the spine unstable",
+                )
+        else:
+            # A hidden question is never validated or stored.
+            data["decompression_destabilising"] = None
+        return data
+
+    def answers(self) -> dict:
+        planned = self.cleaned_data["decompression_planned"] == "yes"
+        destabilising = self.cleaned_data["decompression_destabilising"]
+        return {
+            "decompression_planned": planned,
+            "decompression_destabilising": (destabilising == "yes") if planned else None,
+        }
+
+    @staticmethod
+    def initial_from(answers: dict) -> dict:
+        planned = answers.get("decompression_planned")
+        if planned is None:
+            return {}
+        initial = {"decompression_planned": "yes" if planned else "no"}
+        if planned and answers.get("decompression_destabilising") is not None:
+            initial["decompression_destabilising"] = (
+                "yes" if answers["decompression_destabilising"] else "no"
+            )
+        return initial

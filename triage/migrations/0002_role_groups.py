@@ -1,0 +1,20 @@
+"""Create the three role groups. Permissions are attached by later migrations as models land."""
+
+from django.db import migrations
+
+ROLES = ("GP", "ICB reviewer", "Policy admin")
+
+
+def create_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("triage", "0001_practices_and_clinicians"),
+    ]
+
+    operations = [migrations.RunPython(create_groups, migrations.RunPython.noop)]

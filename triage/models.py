@@ -1,0 +1,196 @@
+"""Who refers (practices, clinicians) and the append-only records of decisions and reviews."""
+
+import pgtrigger
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+
+ods_code_validator = RegexValidator(
+    r"^[A-Z][0-9A-Z]{2,5}$",
+    "Enter an ODS code in the correct format, like C81001",
+)
+
+
+class Practice(models.Model):
+    """A GP practice, identified by its Organisation Data Service (ODS) code."""
+
+    ods_code = models.CharField(
+        "ODS code", max_length=6, unique=True, validators=[ods_code_validator]
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})"
+
+
+class Clinician(models.Model):
+    """Links a GP's user account to the practice they refer from."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clinician"
+    )
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clinicians")
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()} at {self.practice}"
+
+
+class Outcome(models.TextChoices):
+    """The engine's outcome codes, with the headline a person reads."""
+
+    URGENT_PATHWAY = "urgent_pathway", "Follow the urgent pathway"
+    FUSION_WITH_DECOMPRESSION = (
+        "fusion_appropriate_with_decompression",
+        "Fusion is appropriate as an adjunct to decompression",
+    )
+    OUTSIDE_STATEMENT = "outside_statement", "Outside the position statement"
+    USUAL_PATHWAY_EXCEPTION = "usual_pathway_exception", "Exception: usual clinical pathway"
+    NOT_ISOLATED_BACK_PAIN = "not_isolated_back_pain", "Not isolated back pain"
+    NOT_ROUTINELY_COMMISSIONED = "not_routinely_commissioned", "Not routinely commissioned"
+
+
+class Decision(models.Model):
+    """One triage decision: the answers, what the engine made of them, and under which policy.
+
+    Append-only (PostgreSQL trigger) and hash-chained: each row stores the
+    SHA-256 of its canonical content and the hash of the row before it.
+    """
+
+    reference = models.CharField(max_length=12, unique=True)
+    sequence = models.PositiveBigIntegerField(unique=True)
+    submission_key = models.UUIDField(unique=True)
+    created_at = models.DateTimeField()
+    nhs_number = models.CharField("NHS number", max_length=10)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="decisions")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decisions"
+    )
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="decisions"
+    )
+    policy_hash = models.CharField(max_length=64)
+    engine_version = models.CharField(max_length=20)
+    answers = models.JSONField()
+    outcome = models.CharField(max_length=40, choices=Outcome.choices)
+    findings = models.JSONField()
+    advice = models.JSONField(default=list, blank=True)
+    previous_hash = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-sequence"]
+        permissions = [("export_decision", "Can export decisions as CSV")]
+        indexes = [
+            models.Index(fields=["practice", "-sequence"], name="decision_practice_idx"),
+            models.Index(fields=["created_at"], name="decision_created_idx"),
+            models.Index(fields=["outcome", "-sequence"], name="decision_outcome_idx"),
+            models.Index(fields=["nhs_number"], name="decision_nhs_number_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="decision_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def nhs_number_display(self) -> str:
+        n = self.nhs_number
+        return f"{n[:3]} {n[3:6]} {n[6:]}"
+
+
+class Review(models.Model):
+    """An ICB reviewer's verdict on a decision. Append-only and hash-chained; the latest counts."""
+
+    class Verdict(models.TextChoices):
+        AGREE = "agree", "Agree"
+        DISAGREE = "disagree", "Disagree"
+        REFER_IFR = "refer_ifr", "Refer to individual funding request panel"
+        MORE_INFORMATION = "more_information", "More information needed"
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    reason = models.TextField(blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    sequence = models.PositiveBigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-sequence"]
+        indexes = [models.Index(fields=["decision", "-sequence"], name="review_decision_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(verdict="disagree") | ~models.Q(reason=""),
+                name="review_disagree_needs_reason",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="review_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_verdict_display()} on {self.decision_id}"
+
+
+class AccessEvent(models.Model):
+    """Who looked at which decision, or exported what. Append-only."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed decision"
+        EXPORT = "export", "Exported decisions"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="access_events"
+    )
+    query = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["decision", "-at"], name="accessevent_decision_idx")]
+        triggers = [
+            pgtrigger.Protect(
+                name="access_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ChainVerification(models.Model):
+    """One run of the chain verifier and what it found. Append-only."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    ok = models.BooleanField()
+    decisions_checked = models.PositiveBigIntegerField()
+    reviews_checked = models.PositiveBigIntegerField()
+    first_problem = models.TextField(blank=True)
+    run_by = models.CharField(max_length=150)
+
+    class Meta:
+        ordering = ["-finished_at", "-id"]
+        triggers = [
+            pgtrigger.Protect(
+                name="chain_verification_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'OK' if self.ok else 'FAILED'} at {self.finished_at:%Y-%m-%d %H:%M}"

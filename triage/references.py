@@ -1,0 +1,23 @@
+"""Decision reference numbers: short, unguessable, and easy to read aloud over the phone."""
+
+import secrets
+
+# Crockford-style alphabet without 0, 1, I, L, O and U, which are misread or misheard.
+ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+PREFIX = "FT"
+
+
+def reference_generate() -> str:
+    """For example FT-7K3Q-9M2D: 30^8 (about 6.6e11) possibilities, drawn with `secrets`."""
+    body = "".join(secrets.choice(ALPHABET) for _ in range(8))
+    return f"{PREFIX}-{body[:4]}-{body[4:]}"
+
+
+def reference_normalise(raw: str) -> str:
+    """Accept what people type: any case, spaces, missing hyphens."""
+    compact = "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+    if compact.startswith(PREFIX):
+        compact = compact[len(PREFIX) :]
+    if len(compact) != 8:
+        return (raw or "").strip().upper()
+    return f"{PREFIX}-{compact[:4]}-{compact[4:]}"

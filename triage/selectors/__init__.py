@@ -1,0 +1,1 @@
+"""Reads of decisions: practice.py for GPs, review.py for ICB reviewers."""

@@ -1,0 +1,72 @@
+"""A GP's view of decisions: their practice's list, one decision, and its printable record."""
+
+from urllib.parse import quote
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from triage.journey import journey_get
+from triage.nhs_number import nhs_number_format
+from triage.presentation import advice_rows, answer_rows, finding_rows, outcome_display
+from triage.selectors.practice import decision_get_for_practice, decision_list_for_practice
+from triage.views.questionnaire import gp_view
+
+PAGE_SIZE = 20
+
+
+@gp_view
+@require_GET
+def start(request: HttpRequest, clinician) -> HttpResponse:
+    """The GP's home: start a referral check, and the practice's decisions."""
+    search = request.GET.get("q", "").strip()[:40]
+    decisions = decision_list_for_practice(practice=clinician.practice, search=search)
+    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = f"q={quote(search)}&" if search else ""
+    return render(
+        request,
+        "triage/start.html",
+        {
+            "practice": clinician.practice,
+            "page": page,
+            "search": search,
+            "journey": journey_get(request),
+            "prev_url": f"?{query}page={page.previous_page_number()}#decisions"
+            if page.has_previous()
+            else "",
+            "prev_label": f"Page {page.number - 1}",
+            "next_url": f"?{query}page={page.next_page_number()}#decisions"
+            if page.has_next()
+            else "",
+            "next_label": f"Page {page.number + 1}",
+        },
+    )
+
+
+def _decision_context(decision) -> dict:
+    return {
+        "decision": decision,
+        "outcome": outcome_display(decision.outcome),
+        "answers": answer_rows(
+            version=decision.policy_version,
+            answers=decision.answers,
+            nhs_number=nhs_number_format(decision.nhs_number),
+        ),
+        "findings": finding_rows(decision),
+        "advice": advice_rows(decision),
+    }
+
+
+@gp_view
+@require_GET
+def decision_detail(request: HttpRequest, clinician, reference: str) -> HttpResponse:
+    decision = decision_get_for_practice(reference=reference, practice=clinician.practice)
+    return render(request, "triage/decision.html", _decision_context(decision))
+
+
+@gp_view
+@require_GET
+def decision_print(request: HttpRequest, clinician, reference: str) -> HttpResponse:
+    decision = decision_get_for_practice(reference=reference, practice=clinician.practice)
+    return render(request, "triage/decision_print.html", _decision_context(decision))
