@@ -127,6 +127,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if TESTING and not os.environ.get("DATABASE_URL"):
+    # Several test runs may share the embedded server; give each its own test database.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_fusion_{os.getpid()}"}
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured(
         "Fusion Triage runs on PostgreSQL only; DATABASE_URL must be postgres://"

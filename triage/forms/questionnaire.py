@@ -63,6 +63,10 @@ class PatientForm(QuestionForm):
         label="What is the patient's NHS number?",
         help_text="This is a 10 digit number, like 485 777 3456",
         max_length=20,
+        error_messages={
+            "required": "Enter the patient's NHS number",
+            "max_length": "NHS number must be 10 digits",
+        },
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
         ),
