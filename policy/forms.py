@@ -47,7 +47,8 @@ class DateField(forms.MultiValueField):
 
     def __init__(self, *, label_lower: str, **kwargs):
         self.label_lower = label_lower
-        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        # The parts are optional one by one so that compress() can say which is missing.
+        fields = tuple(forms.CharField(required=False) for _ in range(3))
         super().__init__(fields, require_all_fields=False, **kwargs)
         self.error_messages["required"] = f"Enter {label_lower}"
         self.error_messages["incomplete"] = (
