@@ -260,3 +260,37 @@ def test_questionnaire_requires_sign_in(client, db, name):
 def test_questionnaire_is_for_gps_only(request, policy_v1, persona_client):
     client = request.getfixturevalue(persona_client)
     assert client.get(reverse("triage:start")).status_code == 403
+
+
+def test_policy_change_during_a_journey_is_flagged_before_deciding(
+    gp_client, policy_admin, policy_v1
+):
+    gp_client.post(reverse("triage:begin"))
+    for step, data in [
+        ("patient", {"nhs_number": "9434765919"}),
+        ("red-flags", {"red_flags": ["none"]}),
+        ("pain", {"pain_location": "back_only"}),
+        ("conditions", {"conditions": ["sacroiliac_joint_dysfunction"]}),
+        ("decompression", {"decompression_planned": "no"}),
+    ]:
+        gp_client.post(reverse("triage:step", args=[step]), data)
+    key = gp_client.get(reverse("triage:check")).context["journey"].submission_key
+    draft = policy_version_draft_start(user=policy_admin)
+    policy_version_draft_update(
+        version=draft,
+        user=policy_admin,
+        changes=DraftChanges(
+            sections={},
+            criteria={"sacroiliac_joint_dysfunction": {"category": "exception"}},
+            questions={},
+        ),
+    )
+    policy_version_publish(version=draft, user=policy_admin, effective_from=timezone.localdate())
+
+    response = gp_client.post(reverse("triage:check"), {"submission_key": key}, follow=True)
+    assert Decision.objects.count() == 0
+    assert "The policy changed to version 2" in response.content.decode()
+    gp_client.post(reverse("triage:check"), {"submission_key": key})
+    decision = Decision.objects.get()
+    assert decision.policy_version.number == 2
+    assert decision.outcome == "usual_pathway_exception"
