@@ -83,8 +83,8 @@ def test_not_routinely_commissioned_shows_primary_care_advice_and_ifr(gp_client,
 def test_decision_page_links_each_reason_to_its_clause(gp_client, policy_v1):
     response = walk(gp_client, conditions=("spondylolisthesis",))
     body = gp_client.get(response["Location"]).content.decode()
-    assert f'href="{reverse("policy:version", args=[1])}#exclusions"' in body
-    assert f'href="{reverse("policy:version", args=[1])}#statement"' in body
+    assert f'{reverse("policy:version", args=[1])}#exclusions"' in body
+    assert f'{reverse("policy:version", args=[1])}#statement"' in body
 
 
 def test_changing_an_answer_from_the_check_page_returns_to_it(gp_client, policy_v1):
