@@ -58,3 +58,23 @@ def test_accessibility_statement_is_public(client):
     response = client.get(reverse("accessibility"))
     assert response.status_code == 200
     assert "WCAG 2.2" in response.content.decode()
+
+
+def test_django_admin_shows_decisions_read_only(admin_client, gp, practice, policy_v1):
+    import uuid
+
+    from tests.conftest import answers_for
+    from triage.services.decisions import decision_record
+
+    decision, _ = decision_record(
+        user=gp,
+        practice=practice,
+        nhs_number="9434765919",
+        answers=answers_for(),
+        submission_key=uuid.uuid4(),
+    )
+    url = reverse("admin:triage_decision_change", args=[decision.pk])
+    body = admin_client.get(url).content.decode()
+    assert decision.reference in body
+    assert 'name="_save"' not in body
+    assert admin_client.post(url, {}).status_code == 403

@@ -1,0 +1,46 @@
+"""Django admin for superusers: manage practices and clinicians; audit tables are read-only."""
+
+from django.contrib import admin
+
+from triage.models import AccessEvent, ChainVerification, Clinician, Decision, Practice, Review
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ("ods_code", "name")
+    search_fields = ("ods_code", "name")
+
+
+@admin.register(Clinician)
+class ClinicianAdmin(admin.ModelAdmin):
+    list_display = ("user", "practice")
+    list_select_related = ("user", "practice")
+    autocomplete_fields = ("practice",)
+    search_fields = ("user__username", "user__last_name", "practice__ods_code")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Append-only records: the database refuses changes anyway; the admin does not offer them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ("reference", "created_at", "practice", "outcome", "policy_version")
+    list_select_related = ("practice", "policy_version")
+    search_fields = ("reference", "nhs_number")
+    list_filter = ("outcome",)
+    show_full_result_count = False
+
+
+admin.site.register(Review, ReadOnlyAdmin)
+admin.site.register(AccessEvent, ReadOnlyAdmin)
+admin.site.register(ChainVerification, ReadOnlyAdmin)
