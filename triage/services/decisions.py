@@ -102,6 +102,11 @@ def decision_record(
             previous_hash=previous_hash,
         )
         decision.content_hash = decision_hash(decision)
-        decision.full_clean(validate_unique=False, validate_constraints=False)
+        # Foreign keys come from rows just read; checking them again would cost three queries.
+        decision.full_clean(
+            exclude=["practice", "clinician", "policy_version"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         decision.save(force_insert=True)
     return decision, True
