@@ -8,6 +8,8 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
+from policy.triggers import protect_truncate
+
 SECTIONS = (
     ("statement", "Statement"),
     ("exclusions", "Exclusion criteria"),
@@ -109,6 +111,7 @@ class PolicyVersion(models.Model):
                 operation=pgtrigger.Update | pgtrigger.Delete,
                 condition=pgtrigger.Q(old__status="published"),
             ),
+            protect_truncate("policyversion_no_truncate"),
         ]
 
     def __str__(self) -> str:
@@ -141,6 +144,7 @@ class PolicyEditEvent(models.Model):
             pgtrigger.Protect(
                 name="edit_events_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
+            protect_truncate("edit_events_no_truncate"),
         ]
 
     def __str__(self) -> str:

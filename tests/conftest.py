@@ -1,11 +1,23 @@
 """Personas and clients shared by the suite: one fixture per kind of user."""
 
 import pytest
+from django.db.backends.signals import connection_created
 from django.test import Client
 
+from policy.triggers import TRUNCATE_SETTING
 from triage.roles import GP, POLICY_ADMIN, REVIEWER
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+def _allow_truncate(sender, connection, **kwargs) -> None:
+    """Transactional tests empty every table with TRUNCATE; the append-only guards allow it
+    only in sessions that opt in, and only the test suite does."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET {TRUNCATE_SETTING} = 'on'")
+
+
+connection_created.connect(_allow_truncate)
 
 
 def make_user(username: str, role: str | None = None, practice=None):

@@ -223,3 +223,13 @@ def test_evaluate_command_exits_2_naming_the_bad_input(
         evaluate(monkeypatch, payload, *args)
     assert caught.value.returncode == 2
     assert named in str(caught.value)
+
+
+@pytest.mark.parametrize("table", ["policy_policyversion", "policy_policyeditevent"])
+def test_truncate_of_policy_history_is_refused(policy_v1, table):
+    with pytest.raises(DatabaseError, match="Cannot truncate the append-only table"):
+        with connection.cursor() as cursor:
+            # Run the deferred foreign-key checks of this test's inserts first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL fusion.allow_truncate = 'off'")
+            cursor.execute(f"TRUNCATE {table} CASCADE")
