@@ -19,7 +19,7 @@ venv: $(STAMP)
 run: $(STAMP)
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_policy
-	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo
+	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --decisions-if-empty $(DEMO_DECISIONS)
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)

@@ -83,7 +83,10 @@ def test_check_deploy_reports_no_warnings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**os.environ, **PRODUCTION_ENV},
+        env={
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            **PRODUCTION_ENV,
+        },
         capture_output=True,
         text=True,
         timeout=120,

@@ -1,0 +1,54 @@
+"""The list and the detail cost the same number of queries with 5 decisions or 50."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+
+def queries_for(client, url: str, params: dict | None = None) -> int:
+    client.get(url, params)  # warm the session and any lazy caches
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def add_decisions(make_decision, make_review, other_gp, count: int) -> list:
+    made = []
+    for i in range(count):
+        decision = make_decision(user=other_gp if i % 2 else None)
+        for verdict in ("more_information", "agree", "disagree")[: i % 4]:
+            make_review(decision, verdict)
+        made.append(decision)
+    return made
+
+
+def test_list_uses_a_fixed_number_of_queries_however_many_decisions_and_reviews(
+    reviewer_client, make_decision, make_review, other_gp
+):
+    url = reverse("review:list")
+    add_decisions(make_decision, make_review, other_gp, 5)
+    with_five = queries_for(reviewer_client, url)
+    filtered_five = queries_for(reviewer_client, url, {"reviewed": "yes", "sort": "practice"})
+    add_decisions(make_decision, make_review, other_gp, 45)
+    assert queries_for(reviewer_client, url) == with_five
+    assert queries_for(reviewer_client, url, {"reviewed": "yes", "sort": "practice"}) == (
+        filtered_five
+    )
+    assert with_five <= 10  # session, user, roles, the page, two select lists, session save
+
+
+def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_reviews(
+    reviewer_client, make_decision, make_review, other_gp
+):
+    first = add_decisions(make_decision, make_review, other_gp, 5)[3]
+    url = reverse("review:detail", args=[first.reference])
+    with_five = queries_for(reviewer_client, url)
+    more = add_decisions(make_decision, make_review, other_gp, 45)
+    for verdict in ("agree", "refer_ifr", "agree", "disagree"):
+        make_review(first, verdict)
+    assert queries_for(reviewer_client, url) == with_five
+    assert queries_for(reviewer_client, reverse("review:detail", args=[more[-1].reference])) == (
+        with_five
+    )
+    assert with_five <= 12

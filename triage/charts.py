@@ -1,0 +1,196 @@
+"""Server-rendered SVG bar charts: geometry worked out here, markup in templates/review/_chart_*.
+
+Colours come from CSS classes (static/css/review.css), never inline styles: the CSP forbids them.
+Every chart is paired with a data table on the page, so nothing depends on seeing colour.
+"""
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+WIDTH = 640
+HEIGHT = 300
+MARGIN_LEFT = 48
+MARGIN_RIGHT = 8
+MARGIN_TOP = 12
+MARGIN_BOTTOM = 44
+
+
+@dataclass(frozen=True)
+class Series:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    series: Series
+    value: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    lines: tuple[str, ...]
+    total: int
+    centre: float
+    segments: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Tick:
+    value: int
+    y: float
+
+
+@dataclass(frozen=True)
+class StackedBarChart:
+    id: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    left: int
+    right: int
+    baseline: float
+    tick_x: int
+    label_y: float
+    label_y2: float
+    bars: tuple[Bar, ...]
+    ticks: tuple[Tick, ...]
+    series: tuple[Series, ...]
+
+
+def nice_ticks(maximum: int, count: int = 4) -> list[int]:
+    """Round tick values from 0 covering `maximum`: 0, 5, 10, 15, 20 for 17."""
+    if maximum <= 0:
+        return [0, 1]
+    raw = maximum / count
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    top = step * math.ceil(maximum / step)
+    return list(range(0, top + 1, step))
+
+
+def stacked_bar_chart(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    categories: Sequence[tuple[str, tuple[str, ...]]],
+    series: Sequence[Series],
+    values: Mapping[tuple[str, str], int],
+) -> StackedBarChart:
+    """Bars for `categories` ((key, label lines)), stacked in `series` order from the axis up."""
+    totals = [sum(values.get((key, s.key), 0) for s in series) for key, _ in categories]
+    ticks = nice_ticks(max(totals, default=0))
+    top = ticks[-1]
+    plot_height = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    baseline = HEIGHT - MARGIN_BOTTOM
+    band = (WIDTH - MARGIN_LEFT - MARGIN_RIGHT) / max(len(categories), 1)
+    bar_width = band * 0.7
+
+    def scale(value: float) -> float:
+        return value / top * plot_height
+
+    bars = []
+    for index, ((key, lines), total) in enumerate(zip(categories, totals, strict=True)):
+        x = MARGIN_LEFT + index * band + (band - bar_width) / 2
+        stacked = 0
+        segments = []
+        for s in series:
+            value = values.get((key, s.key), 0)
+            if not value:
+                continue
+            height = scale(value)
+            y = baseline - scale(stacked) - height
+            segments.append(Segment(s, value, round(x, 2), round(y, 2), round(bar_width, 2),
+                                    round(height, 2)))  # fmt: skip
+            stacked += value
+        bars.append(
+            Bar(" ".join(lines), tuple(lines), total, round(x + bar_width / 2, 2), tuple(segments))
+        )
+    return StackedBarChart(
+        id=chart_id,
+        title=title,
+        desc=desc,
+        width=WIDTH,
+        height=HEIGHT,
+        left=MARGIN_LEFT,
+        right=WIDTH - MARGIN_RIGHT,
+        baseline=baseline,
+        tick_x=MARGIN_LEFT - 6,
+        label_y=baseline + 16,
+        label_y2=baseline + 32,
+        bars=tuple(bars),
+        ticks=tuple(Tick(t, round(baseline - scale(t), 2)) for t in ticks),
+        series=tuple(series),
+    )
+
+
+@dataclass(frozen=True)
+class RateRow:
+    label: str
+    percent: float | None
+    detail: str
+    y: float
+    bar_width: float
+
+    @property
+    def label_y(self) -> float:
+        return self.y + 16
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + 24
+
+    @property
+    def text_y(self) -> float:
+        return self.y + 38
+
+
+@dataclass(frozen=True)
+class RateChart:
+    id: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    track: int
+    rows: tuple[RateRow, ...]
+
+    @property
+    def text_x(self) -> int:
+        return self.track + 10
+
+
+RATE_ROW_HEIGHT = 52
+RATE_TRACK = 480
+
+
+def rate_chart(
+    *, chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, float | None, str]]
+) -> RateChart:
+    """One horizontal bar per row, 0 to 100%, with its label above and the figure after it."""
+    return RateChart(
+        id=chart_id,
+        title=title,
+        desc=desc,
+        width=WIDTH,
+        height=RATE_ROW_HEIGHT * max(len(rows), 1) + 8,
+        track=RATE_TRACK,
+        rows=tuple(
+            RateRow(
+                label,
+                percent,
+                detail,
+                y=index * RATE_ROW_HEIGHT,
+                bar_width=round(RATE_TRACK * (percent or 0) / 100, 2),
+            )
+            for index, (label, percent, detail) in enumerate(rows)
+        ),
+    )
