@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
+from policy.triggers import protect_truncate
+
 ods_code_validator = RegexValidator(
     r"^[A-Z][0-9A-Z]{2,5}$",
     "Enter an ODS code in the correct format, like C81001",
@@ -85,7 +87,6 @@ class Decision(models.Model):
         permissions = [("export_decision", "Can export decisions as CSV")]
         indexes = [
             models.Index(fields=["practice", "-sequence"], name="decision_practice_idx"),
-            models.Index(fields=["created_at"], name="decision_created_idx"),
             models.Index(fields=["outcome", "-sequence"], name="decision_outcome_idx"),
             models.Index(fields=["nhs_number"], name="decision_nhs_number_idx"),
             # Covers the reviewers' dashboard (counts by month, practice and outcome; the
@@ -100,6 +101,7 @@ class Decision(models.Model):
             pgtrigger.Protect(
                 name="decision_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
+            protect_truncate("decision_no_truncate"),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +149,7 @@ class Review(models.Model):
             pgtrigger.Protect(
                 name="review_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
+            protect_truncate("review_no_truncate"),
         ]
 
     def __str__(self) -> str:
@@ -175,6 +178,7 @@ class AccessEvent(models.Model):
             pgtrigger.Protect(
                 name="access_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
+            protect_truncate("access_event_no_truncate"),
         ]
 
     def __str__(self) -> str:
@@ -199,6 +203,7 @@ class ChainVerification(models.Model):
                 name="chain_verification_append_only",
                 operation=pgtrigger.Update | pgtrigger.Delete,
             ),
+            protect_truncate("chain_verification_no_truncate"),
         ]
 
     def __str__(self) -> str:

@@ -83,3 +83,20 @@ def test_header_shows_signed_in_user_and_sign_out(gp_client):
     body = gp_client.get(reverse("triage:start")).content.decode()
     assert "Gp Tester" in body
     assert "Sign out" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "granted", "not_granted"),
+    [
+        ("GP", "triage.add_decision", "triage.add_review"),
+        ("ICB reviewer", "triage.add_review", "policy.publish_policyversion"),
+        ("Policy admin", "policy.publish_policyversion", "triage.export_decision"),
+    ],
+)
+def test_each_role_group_carries_its_permissions(role, granted, not_granted):
+    from tests.conftest import make_user
+
+    user = make_user(f"perm-{role}".replace(" ", "-").lower(), role)
+    assert user.has_perm(granted)
+    assert not user.has_perm(not_granted)

@@ -294,3 +294,15 @@ def test_policy_change_during_a_journey_is_flagged_before_deciding(
     decision = Decision.objects.get()
     assert decision.policy_version.number == 2
     assert decision.outcome == "usual_pathway_exception"
+
+
+@pytest.mark.parametrize(
+    "table", ["triage_decision", "triage_review", "triage_accessevent", "triage_chainverification"]
+)
+def test_truncate_of_audit_tables_is_refused(gp, practice, policy_v1, table):
+    record(gp, practice)
+    with pytest.raises(DatabaseError, match="Cannot truncate the append-only table"):
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL fusion.allow_truncate = 'off'")
+            cursor.execute(f"TRUNCATE {table} CASCADE")
