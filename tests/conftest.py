@@ -1,7 +1,11 @@
 """Personas and clients shared by the suite: one fixture per kind of user."""
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 from django.test import Client
 
 from policy.triggers import TRUNCATE_SETTING
@@ -18,6 +22,29 @@ def _allow_truncate(sender, connection, **kwargs) -> None:
 
 
 connection_created.connect(_allow_truncate)
+
+# The role groups and their permissions, exactly as the data migrations create them.
+ROLE_MIGRATION = "triage.migrations.0007_role_permissions"
+ROLE_PERMISSIONS = importlib.import_module(ROLE_MIGRATION).ROLE_PERMISSIONS
+
+
+def _restore_roles(sender, using: str = "default", **kwargs) -> None:
+    """Data migrations made the role groups, so the flush after each transactional test
+    (the browser tests, the concurrency test) deletes them for the tests that follow. Django sends
+    post_migrate after every such flush; this puts the groups and their permissions back."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, permissions in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        for app_label, codename in permissions:
+            group.permissions.add(
+                Permission.objects.using(using).get(
+                    content_type__app_label=app_label, codename=codename
+                )
+            )
+
+
+post_migrate.connect(_restore_roles, sender=apps.get_app_config("triage"), dispatch_uid="roles")
 
 
 def make_user(username: str, role: str | None = None, practice=None):
