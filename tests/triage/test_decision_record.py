@@ -20,6 +20,20 @@ from triage.services.chain import GENESIS_HASH
 from triage.services.decisions import decision_hash, decision_record
 
 
+def answer_every_question(client, conditions=("none",)) -> str:
+    """Walk a GP through every page to the check page; return the journey's submission key."""
+    client.post(reverse("triage:begin"))
+    for step, data in [
+        ("patient", {"nhs_number": "9434765919"}),
+        ("red-flags", {"red_flags": ["none"]}),
+        ("pain", {"pain_location": "back_only"}),
+        ("conditions", {"conditions": list(conditions)}),
+        ("decompression", {"decompression_planned": "no"}),
+    ]:
+        client.post(reverse("triage:step", args=[step]), data)
+    return client.get(reverse("triage:check")).context["journey"].submission_key
+
+
 def record(user, practice, **answer_overrides):
     decision, _ = decision_record(
         user=user,
@@ -70,16 +84,7 @@ def test_same_submission_key_never_makes_a_second_decision(gp, practice, policy_
 
 
 def test_resubmitting_the_check_page_shows_the_first_decision(gp_client, policy_v1):
-    gp_client.post(reverse("triage:begin"))
-    for step, data in [
-        ("patient", {"nhs_number": "9434765919"}),
-        ("red-flags", {"red_flags": ["none"]}),
-        ("pain", {"pain_location": "back_only"}),
-        ("conditions", {"conditions": ["none"]}),
-        ("decompression", {"decompression_planned": "no"}),
-    ]:
-        gp_client.post(reverse("triage:step", args=[step]), data)
-    key = gp_client.get(reverse("triage:check")).context["journey"].submission_key
+    key = answer_every_question(gp_client)
     first = gp_client.post(reverse("triage:check"), {"submission_key": key})
     second = gp_client.post(reverse("triage:check"), {"submission_key": key})
     assert Decision.objects.count() == 1
@@ -200,16 +205,7 @@ def test_decision_page_uses_its_own_policy_version_after_a_newer_one(
 
 
 def test_database_fault_on_submit_keeps_the_answers(gp_client, policy_v1, monkeypatch):
-    gp_client.post(reverse("triage:begin"))
-    for step, data in [
-        ("patient", {"nhs_number": "9434765919"}),
-        ("red-flags", {"red_flags": ["none"]}),
-        ("pain", {"pain_location": "back_only"}),
-        ("conditions", {"conditions": ["none"]}),
-        ("decompression", {"decompression_planned": "no"}),
-    ]:
-        gp_client.post(reverse("triage:step", args=[step]), data)
-    key = gp_client.get(reverse("triage:check")).context["journey"].submission_key
+    key = answer_every_question(gp_client)
 
     def failing(**kwargs):
         raise DatabaseError("server closed the connection unexpectedly")
@@ -265,16 +261,7 @@ def test_questionnaire_is_for_gps_only(request, policy_v1, persona_client):
 def test_policy_change_during_a_journey_is_flagged_before_deciding(
     gp_client, policy_admin, policy_v1
 ):
-    gp_client.post(reverse("triage:begin"))
-    for step, data in [
-        ("patient", {"nhs_number": "9434765919"}),
-        ("red-flags", {"red_flags": ["none"]}),
-        ("pain", {"pain_location": "back_only"}),
-        ("conditions", {"conditions": ["sacroiliac_joint_dysfunction"]}),
-        ("decompression", {"decompression_planned": "no"}),
-    ]:
-        gp_client.post(reverse("triage:step", args=[step]), data)
-    key = gp_client.get(reverse("triage:check")).context["journey"].submission_key
+    key = answer_every_question(gp_client, conditions=["sacroiliac_joint_dysfunction"])
     draft = policy_version_draft_start(user=policy_admin)
     policy_version_draft_update(
         version=draft,
