@@ -24,3 +24,33 @@ def protect_truncate(name: str) -> pgtrigger.Trigger:
         ),
         func="RAISE EXCEPTION 'pgtrigger: Cannot truncate the append-only table %', TG_TABLE_NAME;",
     )
+
+
+def chain_extends(name: str) -> pgtrigger.Trigger:
+    """Refuse an INSERT that does not extend the table's hash chain by exactly one link.
+
+    The application appends under an advisory lock; this makes the database itself refuse
+    a row slipped in with a gap in `sequence` or a `previous_hash` that is not the last
+    row's `content_hash`. (Each row's own hash is canonical JSON computed in Python; the
+    verifier checks that.)
+    """
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.Before,
+        operation=pgtrigger.Insert,
+        level=pgtrigger.Row,
+        declare=[("last_sequence", "bigint"), ("last_hash", "varchar(64)")],
+        func=pgtrigger.Func(
+            """
+            SELECT sequence, content_hash INTO last_sequence, last_hash
+              FROM {meta.db_table} ORDER BY sequence DESC LIMIT 1;
+            IF NEW.sequence <> COALESCE(last_sequence, 0) + 1
+               OR NEW.previous_hash <> COALESCE(last_hash, repeat('0', 64)) THEN
+                RAISE EXCEPTION
+                    'pgtrigger: % row (sequence %) does not extend the hash chain (expected %)',
+                    TG_TABLE_NAME, NEW.sequence, COALESCE(last_sequence, 0) + 1;
+            END IF;
+            RETURN NEW;
+            """
+        ),
+    )

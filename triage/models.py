@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
-from policy.triggers import protect_truncate
+from policy.triggers import chain_extends, protect_truncate
 
 ods_code_validator = RegexValidator(
     r"^[A-Z][0-9A-Z]{2,5}$",
@@ -102,6 +102,7 @@ class Decision(models.Model):
                 name="decision_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
             protect_truncate("decision_no_truncate"),
+            chain_extends("decision_chain_extends"),
         ]
 
     def __str__(self) -> str:
@@ -150,6 +151,7 @@ class Review(models.Model):
                 name="review_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
             protect_truncate("review_no_truncate"),
+            chain_extends("review_chain_extends"),
         ]
 
     def __str__(self) -> str:

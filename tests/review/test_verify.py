@@ -6,7 +6,7 @@ import uuid
 import pgtrigger
 import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from triage.models import ChainVerification, Decision, Review
@@ -87,7 +87,12 @@ def test_verifier_catches_a_decision_inserted_out_of_order(chain, gp, policy_v1)
         findings=last.findings, advice=last.advice, previous_hash=secrets.token_hex(32),
     )  # fmt: skip
     forged.content_hash = decision_hash(forged)  # a careful forger recomputes its own hash
-    forged.save(force_insert=True)
+    with pytest.raises(DatabaseError, match="does not extend the hash chain"):
+        with transaction.atomic():
+            forged.save(force_insert=True)
+    # With the database's insert guard switched off, the verifier still catches it.
+    with pgtrigger.ignore("triage.Decision:decision_chain_extends"):
+        forged.save(force_insert=True)
     message = verify_chain_fails()
     assert (
         "decision FT-ZZZZ-ZZZZ (sequence 5): previous_hash does not link to sequence 4 — "

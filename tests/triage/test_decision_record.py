@@ -293,3 +293,25 @@ def test_truncate_of_audit_tables_is_refused(gp, practice, policy_v1, table):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL fusion.allow_truncate = 'off'")
             cursor.execute(f"TRUNCATE {table} CASCADE")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [({"sequence": 5}, "does not extend the hash chain"), ({"previous_hash": "f" * 64}, "chain")],
+)
+def test_database_refuses_an_insert_that_does_not_extend_the_chain(
+    gp, practice, policy_v1, change, expected
+):
+    last = record(gp, practice)
+    forged = Decision.objects.values().get(pk=last.pk)
+    forged.update(
+        id=None,
+        reference="FT-ZZZZ-ZZZZ",
+        sequence=last.sequence + 1,
+        submission_key=uuid.uuid4(),
+        previous_hash=last.content_hash,
+        content_hash="e" * 64,
+    )
+    forged.update(change)
+    with pytest.raises(DatabaseError, match=expected):
+        Decision.objects.create(**forged)
