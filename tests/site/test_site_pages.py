@@ -78,3 +78,13 @@ def test_django_admin_shows_decisions_read_only(admin_client, gp, practice, poli
     assert decision.reference in body
     assert 'name="_save"' not in body
     assert admin_client.post(url, {}).status_code == 403
+
+
+def test_expired_form_shows_an_nhs_styled_page(gp, policy_v1):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(gp)
+    response = client.post(reverse("triage:begin"))
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Sorry, that form has expired" in body
+    assert "nhsuk-header" in body

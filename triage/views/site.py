@@ -43,3 +43,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """An NHS-styled page for an expired or missing CSRF token, instead of Django's own."""
+    return render(request, "403_csrf.html", status=403)
