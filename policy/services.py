@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from policy import engine
 from policy.models import SECTION_FIELDS, SECTIONS, Policy, PolicyEditEvent, PolicyVersion
-from policy.selectors import POLICY_SLUG, policy_version_current, policy_version_draft
+from policy.selectors import POLICY_SLUG, policy_version_draft
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 QUESTION_KEYS = (
@@ -126,17 +126,18 @@ def _event(version: PolicyVersion, action: str, user, changed: list[str] | None 
 
 @transaction.atomic
 def policy_version_draft_start(*, user, policy: Policy | None = None) -> PolicyVersion:
-    """Start a draft copied from the current version (or the latest published one).
+    """Start a draft copied from the latest published version.
 
-    There is at most one draft at a time; if it exists it is returned unchanged.
+    That is the current version, unless a later one is already scheduled: copying the
+    current one then would silently drop the scheduled version's changes. There is at
+    most one draft at a time; if it exists it is returned unchanged.
     """
     policy = policy or Policy.objects.select_for_update().get(slug=POLICY_SLUG)
     existing = policy_version_draft(policy=policy)
     if existing:
         return existing
     source = (
-        policy_version_current(policy=policy)
-        or policy.versions.filter(status=PolicyVersion.Status.PUBLISHED).order_by("-number").first()
+        policy.versions.filter(status=PolicyVersion.Status.PUBLISHED).order_by("-number").first()
     )
     if source is None:
         raise PolicyError(["There is no published version to start a draft from"])

@@ -109,7 +109,8 @@ def draft_preview(request: HttpRequest, number: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def draft_diff(request: HttpRequest, number: int) -> HttpResponse:
     version = policy_version_get(number=number)
-    base = policy_version_current(policy=version.policy) or version.based_on
+    # Compare with the published version the draft was copied from.
+    base = version.based_on
     if base is None:
         raise Http404("There is no published version to compare with")
     return render(

@@ -50,7 +50,7 @@ def test_policy_admin_edits_previews_compares_and_publishes_a_draft(
     )
     screenshot(page, "policy-draft-preview")
 
-    follow(page, "Compare with the version in effect")
+    follow(page, "Compare with the published version")
     expect(page.locator("#diff-criteria")).to_contain_text("Changed")
     expect(page.locator("#diff-statement")).to_contain_text("No change")
     expect(

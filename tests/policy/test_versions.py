@@ -233,3 +233,22 @@ def test_truncate_of_policy_history_is_refused(policy_v1, table):
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET LOCAL fusion.allow_truncate = 'off'")
             cursor.execute(f"TRUNCATE {table} CASCADE")
+
+
+def test_new_draft_builds_on_a_scheduled_version_not_only_the_current_one(policy_v1, policy_admin):
+    v2 = policy_version_draft_start(user=policy_admin)
+    policy_version_draft_update(
+        version=v2,
+        user=policy_admin,
+        changes=DraftChanges(
+            sections={"rationale": "Scheduled rationale."}, criteria={}, questions={}
+        ),
+    )
+    policy_version_publish(
+        version=v2,
+        user=policy_admin,
+        effective_from=timezone.localdate() + datetime.timedelta(days=10),
+    )
+    v3 = policy_version_draft_start(user=policy_admin)
+    assert v3.based_on.number == 2
+    assert v3.rationale == "Scheduled rationale."
