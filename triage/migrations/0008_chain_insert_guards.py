@@ -6,18 +6,39 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('triage', '0007_role_permissions'),
+        ("triage", "0007_role_permissions"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='decision',
-            trigger=pgtrigger.compiler.Trigger(name='decision_chain_extends', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE last_sequence bigint; last_hash varchar(64);', func="\n            SELECT sequence, content_hash INTO last_sequence, last_hash\n              FROM triage_decision ORDER BY sequence DESC LIMIT 1;\n            IF NEW.sequence <> COALESCE(last_sequence, 0) + 1\n               OR NEW.previous_hash <> COALESCE(last_hash, repeat('0', 64)) THEN\n                RAISE EXCEPTION\n                    'pgtrigger: % row (sequence %) does not extend the hash chain (expected %)',\n                    TG_TABLE_NAME, NEW.sequence, COALESCE(last_sequence, 0) + 1;\n            END IF;\n            RETURN NEW;\n            ", hash='329305fd266345f8b55714aabc3ef34975bb779e', operation='INSERT', pgid='pgtrigger_decision_chain_extends_b76c3', table='triage_decision', when='BEFORE')),
+            model_name="decision",
+            trigger=pgtrigger.compiler.Trigger(
+                name="decision_chain_extends",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    declare="DECLARE last_sequence bigint; last_hash varchar(64);",
+                    func="\n            SELECT sequence, content_hash INTO last_sequence, last_hash\n              FROM triage_decision ORDER BY sequence DESC LIMIT 1;\n            IF NEW.sequence <> COALESCE(last_sequence, 0) + 1\n               OR NEW.previous_hash <> COALESCE(last_hash, repeat('0', 64)) THEN\n                RAISE EXCEPTION\n                    'pgtrigger: % row (sequence %) does not extend the hash chain (expected %)',\n                    TG_TABLE_NAME, NEW.sequence, COALESCE(last_sequence, 0) + 1;\n            END IF;\n            RETURN NEW;\n            ",
+                    hash="329305fd266345f8b55714aabc3ef34975bb779e",
+                    operation="INSERT",
+                    pgid="pgtrigger_decision_chain_extends_b76c3",
+                    table="triage_decision",
+                    when="BEFORE",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='review',
-            trigger=pgtrigger.compiler.Trigger(name='review_chain_extends', sql=pgtrigger.compiler.UpsertTriggerSql(declare='DECLARE last_sequence bigint; last_hash varchar(64);', func="\n            SELECT sequence, content_hash INTO last_sequence, last_hash\n              FROM triage_review ORDER BY sequence DESC LIMIT 1;\n            IF NEW.sequence <> COALESCE(last_sequence, 0) + 1\n               OR NEW.previous_hash <> COALESCE(last_hash, repeat('0', 64)) THEN\n                RAISE EXCEPTION\n                    'pgtrigger: % row (sequence %) does not extend the hash chain (expected %)',\n                    TG_TABLE_NAME, NEW.sequence, COALESCE(last_sequence, 0) + 1;\n            END IF;\n            RETURN NEW;\n            ", hash='bd5ef5a9129f175cc949283ead6c7620909153e5', operation='INSERT', pgid='pgtrigger_review_chain_extends_c84a5', table='triage_review', when='BEFORE')),
+            model_name="review",
+            trigger=pgtrigger.compiler.Trigger(
+                name="review_chain_extends",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    declare="DECLARE last_sequence bigint; last_hash varchar(64);",
+                    func="\n            SELECT sequence, content_hash INTO last_sequence, last_hash\n              FROM triage_review ORDER BY sequence DESC LIMIT 1;\n            IF NEW.sequence <> COALESCE(last_sequence, 0) + 1\n               OR NEW.previous_hash <> COALESCE(last_hash, repeat('0', 64)) THEN\n                RAISE EXCEPTION\n                    'pgtrigger: % row (sequence %) does not extend the hash chain (expected %)',\n                    TG_TABLE_NAME, NEW.sequence, COALESCE(last_sequence, 0) + 1;\n            END IF;\n            RETURN NEW;\n            ",
+                    hash="bd5ef5a9129f175cc949283ead6c7620909153e5",
+                    operation="INSERT",
+                    pgid="pgtrigger_review_chain_extends_c84a5",
+                    table="triage_review",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]
