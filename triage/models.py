@@ -97,6 +97,15 @@ class Decision(models.Model):
                 name="decision_dashboard_idx",
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nhs_number__regex=r"^[0-9]{10}$"),
+                name="decision_nhs_number_10_digits",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome__in=Outcome.values), name="decision_outcome_known"
+            ),
+        ]
         triggers = [
             pgtrigger.Protect(
                 name="decision_append_only", operation=pgtrigger.Update | pgtrigger.Delete
@@ -144,6 +153,12 @@ class Review(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(verdict="disagree") | ~models.Q(reason=""),
                 name="review_disagree_needs_reason",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    verdict__in=["agree", "disagree", "refer_ifr", "more_information"]
+                ),
+                name="review_verdict_known",
             ),
         ]
         triggers = [

@@ -315,3 +315,26 @@ def test_database_refuses_an_insert_that_does_not_extend_the_chain(
     forged.update(change)
     with pytest.raises(DatabaseError, match=expected):
         Decision.objects.create(**forged)
+
+
+@pytest.mark.parametrize(
+    ("change", "constraint"),
+    [
+        ({"nhs_number": "94347659AB"}, "decision_nhs_number_10_digits"),
+        ({"outcome": "funded"}, "decision_outcome_known"),
+    ],
+)
+def test_database_refuses_a_malformed_decision(gp, practice, policy_v1, change, constraint):
+    last = record(gp, practice)
+    row = Decision.objects.values().get(pk=last.pk)
+    row.update(
+        id=None,
+        reference="FT-ZZZZ-ZZZZ",
+        sequence=last.sequence + 1,
+        submission_key=uuid.uuid4(),
+        previous_hash=last.content_hash,
+        content_hash="e" * 64,
+        **change,
+    )
+    with pytest.raises(DatabaseError, match=constraint):
+        Decision.objects.create(**row)
