@@ -46,11 +46,6 @@ def decision_hash(decision: Decision) -> str:
     return content_hash(decision_content({f: getattr(decision, f) for f in DECISION_HASHED_FIELDS}))
 
 
-def decision_evaluate(*, version: PolicyVersion, answers: Mapping) -> engine.Decision:
-    """Apply one policy version to answers; engine.AnswersError if they do not fit the contract."""
-    return engine.evaluate(policy_rules(version), engine.parse_answers(answers))
-
-
 def decision_record(
     *,
     user,

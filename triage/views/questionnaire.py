@@ -36,7 +36,7 @@ from triage.nhs_number import nhs_number_format
 from triage.presentation import answer_rows
 from triage.roles import GP, role_required
 from triage.selectors.practice import clinician_for_user
-from triage.services.decisions import NoPolicyInEffect, decision_record
+from triage.services.decisions import decision_record
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +99,12 @@ def _record(request: HttpRequest, clinician, journey: Journey) -> HttpResponse:
 def journey_begin(request: HttpRequest, clinician) -> HttpResponse:
     version = policy_version_current()
     if version is None:
-        raise NoPolicyInEffect("No published policy version is in effect")
+        messages.error(
+            request,
+            "Referral checks are unavailable: no version of the policy is in effect yet. "
+            "Contact the ICB clinical policy team.",
+        )
+        return redirect("triage:start")
     journey_start(request, policy_version_id=version.pk)
     return redirect(_step_url("patient"))
 
