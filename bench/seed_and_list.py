@@ -75,7 +75,8 @@ def main() -> None:
     from django.test import Client
 
     from policy.services import policy_seed
-    from triage.models import Decision, Review
+    from review.models import Review
+    from triage.models import Decision
     from triage.nhs_number import nhs_number_format
 
     call_command("migrate", verbosity=0)

@@ -25,9 +25,9 @@ django.setup()
 from django.db import connections  # noqa: E402
 
 from policy.services import policy_seed  # noqa: E402
+from review.services.demo import demo_users_ensure  # noqa: E402
 from triage.models import Decision, Practice  # noqa: E402
 from triage.services.decisions import decision_hash, decision_record  # noqa: E402
-from triage.services.demo import demo_users_ensure  # noqa: E402
 
 ANSWERS = {
     "pain_location": "back_only",

@@ -75,8 +75,11 @@ INSTALLED_APPS = [
     "pgtrigger",
     "axes",
     "csp",
+    "core",
+    "nhsuk",
     "policy",
     "triage",
+    "review",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "triage.context_processors.navigation",
+                "core.context_processors.navigation",
             ],
         },
     },
@@ -164,7 +167,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-CSRF_FAILURE_VIEW = "triage.views.site.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 SECURE_HTTPS = env_bool("DJANGO_SECURE_HTTPS", not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = SECURE_HTTPS

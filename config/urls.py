@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from triage.views import site
+from core import views as site
 
 urlpatterns = [
     path("", site.home, name="home"),
@@ -11,7 +11,7 @@ urlpatterns = [
     path("healthz", site.healthz, name="healthz"),
     path("accessibility/", site.accessibility, name="accessibility"),
     path("policy/", include("policy.urls")),
-    path("review/", include("triage.review_urls")),
+    path("review/", include("review.urls")),
     path("", include("triage.urls")),
     path("django-admin/", admin.site.urls),
 ]

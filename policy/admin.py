@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
 from policy.models import Policy, PolicyEditEvent, PolicyVersion
-from triage.admin import ReadOnlyAdmin
 
 admin.site.register(Policy)
 

@@ -8,7 +8,7 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
-from policy.triggers import protect_truncate
+from core.triggers import protect_truncate
 
 SECTIONS = (
     ("statement", "Statement"),
@@ -81,7 +81,6 @@ class PolicyVersion(models.Model):
 
     class Meta:
         ordering = ["policy", "-number"]
-        permissions = [("publish_policyversion", "Can publish a policy version")]
         constraints = [
             models.UniqueConstraint(
                 fields=["policy", "number"], name="policyversion_unique_number"

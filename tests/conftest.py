@@ -1,15 +1,13 @@
 """Personas and clients shared by the suite: one fixture per kind of user."""
 
-import importlib
-
 import pytest
 from django.apps import apps
 from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.test import Client
 
-from policy.triggers import TRUNCATE_SETTING
-from triage.roles import GP, POLICY_ADMIN, REVIEWER
+from core.roles import GP, POLICY_ADMIN, REVIEWER, ROLES
+from core.triggers import TRUNCATE_SETTING
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -23,28 +21,24 @@ def _allow_truncate(sender, connection, **kwargs) -> None:
 
 connection_created.connect(_allow_truncate)
 
-# The role groups and their permissions, exactly as the data migrations create them.
-ROLE_MIGRATION = "triage.migrations.0007_role_permissions"
-ROLE_PERMISSIONS = importlib.import_module(ROLE_MIGRATION).ROLE_PERMISSIONS
-
 
 def _restore_roles(sender, using: str = "default", **kwargs) -> None:
-    """Data migrations made the role groups, so the flush after each transactional test
+    """The data migration made the role groups, so the flush after each transactional test
     (the browser tests, the concurrency test) deletes them for the tests that follow. Django sends
-    post_migrate after every such flush; this puts the groups and their permissions back."""
-    from django.contrib.auth.models import Group, Permission
+    post_migrate after every such flush; this puts the groups back."""
+    from django.contrib.auth.models import Group
 
-    for role, permissions in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.using(using).get_or_create(name=role)
-        for app_label, codename in permissions:
-            group.permissions.add(
-                Permission.objects.using(using).get(
-                    content_type__app_label=app_label, codename=codename
-                )
-            )
+    for role in ROLES:
+        Group.objects.using(using).get_or_create(name=role)
 
 
-post_migrate.connect(_restore_roles, sender=apps.get_app_config("triage"), dispatch_uid="roles")
+post_migrate.connect(_restore_roles, sender=apps.get_app_config("core"), dispatch_uid="roles")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The personas' passwords need no key stretching in tests; it would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_user(username: str, role: str | None = None, practice=None):

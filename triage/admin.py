@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 
-from triage.models import AccessEvent, ChainVerification, Clinician, Decision, Practice, Review
+from core.admin import ReadOnlyAdmin
+from triage.models import AccessEvent, Clinician, Decision, Practice
 
 
 @admin.register(Practice)
@@ -19,19 +20,6 @@ class ClinicianAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "user__last_name", "practice__ods_code")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Append-only records: the database refuses changes anyway; the admin does not offer them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Decision)
 class DecisionAdmin(ReadOnlyAdmin):
     list_display = ("reference", "created_at", "practice", "outcome", "policy_version")
@@ -41,6 +29,4 @@ class DecisionAdmin(ReadOnlyAdmin):
     show_full_result_count = False
 
 
-admin.site.register(Review, ReadOnlyAdmin)
 admin.site.register(AccessEvent, ReadOnlyAdmin)
-admin.site.register(ChainVerification, ReadOnlyAdmin)

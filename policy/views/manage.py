@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.roles import POLICY_ADMIN, role_required
 from policy.diff import version_diff
 from policy.forms import DraftForm, PublishForm
 from policy.presentation import criteria_by_category, rendered_sections
@@ -23,7 +24,6 @@ from policy.services import (
     policy_version_publish,
     publish_problems,
 )
-from triage.roles import POLICY_ADMIN, role_required
 
 
 def _draft_or_404(number: int):

@@ -51,13 +51,6 @@ def browser_context_args(browser_context_args: dict, live_server) -> dict:
     return {**browser_context_args, "base_url": live_server.url, "viewport": VIEWPORT}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
-    """Each test makes its users and signs in through the real form; PBKDF2's deliberate
-    slowness costs about a second a test and tests nothing a browser can see."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def no_js_page(browser, browser_context_args: dict):
     """A page in a context with JavaScript turned off, as for a GP on a locked-down PC."""

@@ -5,9 +5,9 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
+from review.selectors.dashboard import dashboard_months, latest_verdicts_by_outcome
+from review.services.verify import chain_verify
 from tests.review.conftest import days_ago
-from triage.selectors.dashboard import dashboard_months, latest_verdicts_by_outcome
-from triage.services.verify import chain_verify
 
 DASHBOARD = reverse("review:dashboard")
 

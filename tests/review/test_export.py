@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.roles import GP
 from policy.engine import CONDITION_CODES, RED_FLAG_CODES
+from review.services.export import EXPORT_HEADER, csv_safe
 from tests.conftest import make_user
 from triage.models import AccessEvent, Practice
-from triage.roles import GP
-from triage.services.export import EXPORT_HEADER, csv_safe
 
 EXPORT = reverse("review:export")
 
@@ -101,7 +101,7 @@ def test_export_neutralises_formulas_in_names(reviewer_client, make_decision, po
 def test_export_streams_thousands_of_rows_from_a_server_side_cursor(
     reviewer_client, reviewer, policy_v1
 ):
-    from triage.services.demo import demo_decisions_add, demo_users_ensure
+    from review.services.demo import demo_decisions_add, demo_users_ensure
 
     demo_users_ensure()  # resets the demo "reviewer" password, so sign in again
     reviewer.refresh_from_db()

@@ -229,7 +229,7 @@ def test_sortable_headings_mark_the_current_sort_and_keep_the_filters(
 def test_keyset_pages_walk_forwards_and_back_through_every_decision(
     reviewer_client, make_decision, other_gp, sort, monkeypatch
 ):
-    monkeypatch.setattr("triage.selectors.review.PAGE_SIZE", 5)
+    monkeypatch.setattr("review.selectors.review.PAGE_SIZE", 5)
     made = [
         make_decision(user=other_gp if i % 3 == 0 else None, created_at=days_ago(i % 7, 9 + i % 5))
         for i in range(12)
@@ -268,7 +268,7 @@ def test_list_never_counts_all_decisions(reviewer_client, three_decisions):
 def test_a_cursor_from_another_sort_order_starts_again_at_page_one(
     reviewer_client, make_decision, monkeypatch
 ):
-    monkeypatch.setattr("triage.selectors.review.PAGE_SIZE", 2)
+    monkeypatch.setattr("review.selectors.review.PAGE_SIZE", 2)
     for _ in range(3):
         make_decision()
     next_url = reviewer_client.get(LIST, {"sort": "-date"}).context["next_url"]

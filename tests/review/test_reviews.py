@@ -6,9 +6,9 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from triage.models import Review
-from triage.services.chain import GENESIS_HASH
-from triage.services.reviews import review_hash
+from core.chain import GENESIS_HASH
+from review.models import Review
+from review.services.reviews import review_hash
 
 
 def post_verdict(client, decision, **data):

@@ -26,7 +26,7 @@ def test_queue_lists_unreviewed_decisions_oldest_first(reviewer_client, make_dec
 
 
 def test_queue_pages_with_next_links(reviewer_client, make_decision, monkeypatch):
-    monkeypatch.setattr("triage.selectors.review.PAGE_SIZE", 2)
+    monkeypatch.setattr("review.selectors.review.PAGE_SIZE", 2)
     made = [make_decision() for _ in range(3)]
     response = reviewer_client.get(QUEUE)
     assert response.context["next_url"]

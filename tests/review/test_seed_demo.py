@@ -5,10 +5,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from triage.models import ChainVerification, Decision, Practice, Review
+from review.models import ChainVerification, Review
+from review.services.demo import DEMO_USERS, nhs_number_random
+from review.services.verify import chain_verify
+from triage.models import Decision, Practice
 from triage.nhs_number import nhs_number_check_digit_ok
-from triage.services.demo import DEMO_USERS, nhs_number_random
-from triage.services.verify import chain_verify
 
 
 def test_seed_demo_decisions_is_repeatable_without_duplicating_users(policy_v1, capsys):

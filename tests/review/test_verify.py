@@ -9,12 +9,13 @@ from django.core.management import CommandError, call_command, execute_from_comm
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from triage.models import ChainVerification, Decision, Review
+from review.models import ChainVerification, Review
+from review.services.verify import chain_verify
+from triage.models import Decision
 from triage.services.decisions import decision_hash
-from triage.services.verify import chain_verify
 
 DECISION_TRIGGER = "triage.Decision:decision_append_only"
-REVIEW_TRIGGER = "triage.Review:review_append_only"
+REVIEW_TRIGGER = "review.Review:review_append_only"
 
 
 @pytest.fixture

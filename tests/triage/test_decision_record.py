@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
+from core.chain import GENESIS_HASH
 from policy.services import (
     DraftChanges,
     policy_version_draft_start,
@@ -16,7 +17,6 @@ from policy.services import (
 )
 from tests.conftest import answers_for
 from triage.models import Decision
-from triage.services.chain import GENESIS_HASH
 from triage.services.decisions import decision_hash, decision_record
 
 
@@ -225,8 +225,8 @@ def test_database_fault_on_submit_keeps_the_answers(gp_client, policy_v1, monkey
 
 
 def test_gp_without_a_practice_gets_403(client, db, policy_v1):
+    from core.roles import GP
     from tests.conftest import client_for, make_user
-    from triage.roles import GP
 
     lone = client_for(make_user("lonegp", GP))
     assert lone.get(reverse("triage:start")).status_code == 403

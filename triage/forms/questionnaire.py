@@ -6,8 +6,8 @@ Forms only validate and normalise; what the answers mean is decided by policy.en
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from nhsuk.layout import Checkboxes, Field, HintedChoice, Layout, Radios, Submit
 from policy.models import PolicyVersion
-from triage.layout import Checkboxes, Field, HintedChoice, Layout, Radios, Submit
 from triage.nhs_number import NhsNumberError, nhs_number_format, nhs_number_normalise
 
 NONE = "none"

@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils import timezone
 
+from core.chain import DECISION_CHAIN_LOCK, chain_lock, chain_tail, content_hash
 from policy import engine
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_current
 from policy.services import policy_rules
 from triage.models import Decision, Practice
 from triage.references import reference_generate
-from triage.services.chain import DECISION_CHAIN_LOCK, chain_lock, chain_tail, content_hash
 
 # Every column that the content hash covers, in no particular order (keys are sorted).
 DECISION_HASHED_FIELDS = (

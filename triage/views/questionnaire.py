@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.roles import GP, role_required
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_current
 from triage.forms.questionnaire import (
@@ -34,7 +35,6 @@ from triage.journey import (
 from triage.models import Decision
 from triage.nhs_number import nhs_number_format
 from triage.presentation import answer_rows
-from triage.roles import GP, role_required
 from triage.selectors.practice import clinician_for_user
 from triage.services.decisions import decision_record
 

@@ -1,0 +1,27 @@
+"""Header navigation for the signed-in user's roles."""
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from core.roles import GP, POLICY_ADMIN, REVIEWER, user_roles
+
+NAVIGATION = (
+    (GP, "Referrals", "triage:start"),
+    (REVIEWER, "Decisions", "review:list"),
+    (REVIEWER, "Dashboard", "review:dashboard"),
+    (POLICY_ADMIN, "Policy versions", "policy:manage"),
+)
+
+
+def navigation(request: HttpRequest) -> dict:
+    roles = user_roles(getattr(request, "user", None)) if hasattr(request, "user") else set()
+    items = []
+    for role, text, url_name in NAVIGATION:
+        if role not in roles:
+            continue
+        try:
+            href = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"text": text, "href": href, "current": request.path.startswith(href)})
+    return {"nav_items": items}

@@ -1,0 +1,136 @@
+"""Parse and validate the reviewer's decision filters (django-filter), shared by list and export."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from nhsuk.layout import NHSDateInput
+from policy.models import PolicyVersion
+from policy.selectors import POLICY_SLUG
+from review.forms.review import DecisionFilterForm
+from review.selectors.review import DEFAULT_SORT, decision_reviewed
+from triage.models import Decision, Outcome, Practice
+
+SORT_CHOICES = [
+    ("-date", "Date, newest first"),
+    ("date", "Date, oldest first"),
+    ("reference", "Reference, A to Z"),
+    ("-reference", "Reference, Z to A"),
+    ("outcome", "Outcome, A to Z"),
+    ("-outcome", "Outcome, Z to A"),
+    ("practice", "Practice, A to Z"),
+    ("-practice", "Practice, Z to A"),
+]
+REVIEWED_CHOICES = [("no", "Not reviewed yet"), ("yes", "Reviewed")]
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+class PolicyVersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: PolicyVersion) -> str:
+        return f"Version {obj.number}"
+
+
+class PolicyVersionFilter(django_filters.ModelChoiceFilter):
+    field_class = PolicyVersionChoiceField
+
+
+def _published_versions(request) -> QuerySet[PolicyVersion]:
+    return PolicyVersion.objects.filter(
+        policy__slug=POLICY_SLUG, status=PolicyVersion.Status.PUBLISHED
+    ).order_by("-number")
+
+
+def _date_filter(label: str, method: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        label=label,
+        method=method,
+        widget=NHSDateInput,
+        help_text="For example, 31 3 2025",
+        error_messages={"invalid": f"'{label}' must be a real date"},
+    )
+
+
+class DecisionFilter(django_filters.FilterSet):
+    """The query string of /review/ and /review/export.csv. Bad values become form errors."""
+
+    q = django_filters.CharFilter(
+        label="Reference or NHS number",
+        help_text="For example, FT-7K3Q-9M2D or 943 476 5919",
+        method="filter_search",
+        max_length=40,
+    )
+    outcome = django_filters.ChoiceFilter(
+        label="Outcome",
+        choices=Outcome.choices,
+        empty_label="Any outcome",
+        error_messages={"invalid_choice": "Select an outcome from the list"},
+    )
+    practice = django_filters.ModelChoiceFilter(
+        label="Practice",
+        queryset=Practice.objects.order_by("name"),
+        to_field_name="ods_code",
+        empty_label="Any practice",
+        error_messages={"invalid_choice": "Select a practice from the list"},
+    )
+    date_from = _date_filter("Decided on or after", "filter_from")
+    date_to = _date_filter("Decided on or before", "filter_to")
+    policy_version = PolicyVersionFilter(
+        label="Policy version",
+        queryset=_published_versions,
+        to_field_name="number",
+        empty_label="Any version",
+        error_messages={"invalid_choice": "Select a policy version from the list"},
+    )
+    reviewed = django_filters.ChoiceFilter(
+        label="Reviewed",
+        choices=REVIEWED_CHOICES,
+        empty_label="Reviewed or not",
+        method="filter_reviewed",
+        error_messages={"invalid_choice": "Select whether the decision has been reviewed"},
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=SORT_CHOICES,
+        method="filter_nothing",  # the list pages by this order; see sort_key
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Choose a sort order from the column headings"},
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["q", "outcome", "practice", "date_from", "date_to", "policy_version"]
+        form = DecisionFilterForm
+
+    @property
+    def sort_key(self) -> str:
+        """The validated sort order (the default when it is missing or bad)."""
+        if self.is_bound and self.form.is_valid():
+            return self.form.cleaned_data.get("sort") or DEFAULT_SORT
+        return DEFAULT_SORT
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter (not just the sort order) is in the query string."""
+        return any(self.data.get(name) for name in self.data if name not in ("sort", "cursor"))
+
+    def filter_search(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        kind, term = value
+        return queryset.filter(Q(**{kind: term}))
+
+    def filter_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(created_at__gte=_local_midnight(value))
+
+    def filter_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(created_at__lt=_local_midnight(value + datetime.timedelta(days=1)))
+
+    def filter_reviewed(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(decision_reviewed() if value == "yes" else ~decision_reviewed())
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset

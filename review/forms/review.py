@@ -1,0 +1,187 @@
+"""Forms of the reviewer workspace: the decision filters, a verdict, and the audit sample."""
+
+import datetime
+import re
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Row
+from django import forms
+
+from nhsuk.layout import HTML, ButtonGroup, Field, Fieldset, Layout, Radios, Submit
+from review.models import Review
+from review.services.reviews import DISAGREE_NEEDS_REASON
+from triage.references import ALPHABET, PREFIX, reference_normalise
+
+REFERENCE_PATTERN = re.compile(rf"^{PREFIX}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
+SEARCH_SEPARATORS = re.compile(r"[\s-]+")
+# GET forms submit with an unnamed button, so the query string holds only the filters.
+SUBMIT_BUTTON = (
+    '<button class="nhsuk-button nhsuk-button--secondary" data-module="nhsuk-button" '
+    'type="submit">{text}</button>'
+)
+
+
+def search_parse(raw: str) -> tuple[str, str]:
+    """("nhs_number", digits) or ("reference", FT-XXXX-XXXX); ValidationError otherwise."""
+    compact = SEARCH_SEPARATORS.sub("", raw)
+    if compact.isdigit() and compact.isascii():
+        if len(compact) != 10:
+            raise forms.ValidationError("NHS number must be 10 digits")
+        return "nhs_number", compact
+    reference = reference_normalise(raw)
+    if not REFERENCE_PATTERN.match(reference):
+        raise forms.ValidationError(
+            "Enter a reference in the format FT-7K3Q-9M2D, or a 10-digit NHS number"
+        )
+    return "reference", reference
+
+
+class DecisionFilterForm(forms.Form):
+    """Base form of review.filters.DecisionFilter: cross-field checks and the layout.
+
+    django-filter adds the fields; this class only validates and lays them out.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_id = "filters"
+        self.helper.show_error_summary = False  # the page shows it above the <h1>
+        self.helper.layout = Layout(
+            Field("q", width=20, spellcheck="false", autocomplete="off"),
+            Row(
+                Column("outcome", css_class="nhsuk-grid-column-one-half"),
+                Column("practice", css_class="nhsuk-grid-column-one-half"),
+            ),
+            Row(
+                Column("date_from", css_class="nhsuk-grid-column-one-half"),
+                Column("date_to", css_class="nhsuk-grid-column-one-half"),
+            ),
+            Row(
+                Column("policy_version", css_class="nhsuk-grid-column-one-half"),
+                Column("reviewed", css_class="nhsuk-grid-column-one-half"),
+            ),
+            "sort",
+            ButtonGroup(
+                HTML(SUBMIT_BUTTON.format(text="Apply filters")),
+                HTML('<a class="nhsuk-link" href="?">Clear filters</a>'),
+            ),
+        )
+
+    def clean_q(self) -> tuple[str, str] | None:
+        raw = (self.cleaned_data.get("q") or "").strip()
+        return search_parse(raw) if raw else None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
+        return cleaned
+
+
+class ReviewForm(forms.Form):
+    """One verdict on a decision. `submission_key` is a one-time token against double submits."""
+
+    verdict = forms.ChoiceField(
+        label="Your verdict",
+        choices=Review.Verdict.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your verdict"},
+    )
+    reason = forms.CharField(
+        label="Why do you disagree?",
+        help_text="Say which answer or clause the decision got wrong",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, action: str = "", **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.fields["verdict"].choices = [
+            (Review.Verdict.AGREE, "Agree with the decision"),
+            (Review.Verdict.DISAGREE, "Disagree with the decision"),
+            (Review.Verdict.REFER_IFR, "Refer to the individual funding request (IFR) panel"),
+            (Review.Verdict.MORE_INFORMATION, "More information needed"),
+        ]
+        self.helper = FormHelper()
+        self.helper.form_action = action
+        self.helper.form_id = "record-verdict"
+        self.helper.show_error_summary = False  # the page shows it above the <h1>
+        self.helper.layout = Layout(
+            Radios("verdict", size="m", conditional={Review.Verdict.DISAGREE: ["reason"]}),
+            Field("note"),
+            "submission_key",
+            Submit("record", "Record verdict", prevent_double_click=True),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("verdict") == Review.Verdict.DISAGREE
+            and not (cleaned.get("reason") or "").strip()
+        ):
+            self.add_error("reason", DISAGREE_NEEDS_REASON)
+        return cleaned
+
+
+MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+class SampleForm(forms.Form):
+    """Which month to sample, and how many decisions."""
+
+    month = forms.CharField(
+        label="Month",
+        help_text="For example, 2025-03",
+        required=False,
+        max_length=7,
+    )
+    size = forms.IntegerField(
+        label="Sample size",
+        required=False,
+        min_value=1,
+        max_value=500,
+        error_messages={
+            "invalid": "Sample size must be a whole number",
+            "min_value": "Sample size must be 1 or more",
+            "max_value": "Sample size must be 500 or fewer",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.show_error_summary = False
+        self.helper.layout = Layout(
+            Fieldset(
+                "Choose a sample",
+                Row(
+                    Column(Field("month", width=10), css_class="nhsuk-grid-column-one-half"),
+                    Column(Field("size", width=3), css_class="nhsuk-grid-column-one-half"),
+                ),
+                size="s",
+            ),
+            HTML(SUBMIT_BUTTON.format(text="Show sample")),
+        )
+
+    def clean_month(self) -> datetime.date | None:
+        raw = (self.cleaned_data.get("month") or "").strip()
+        if not raw:
+            return None
+        match = MONTH_PATTERN.match(raw)
+        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
+            raise forms.ValidationError("Enter the month as a year and month, like 2025-03")
+        return datetime.date(int(match[1]), int(match[2]), 1)

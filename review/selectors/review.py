@@ -1,0 +1,234 @@
+"""What an ICB reviewer reads: every decision, its reviews and access log, queues and samples.
+
+Lists page by keyset ("the 25 rows after this one"), never by OFFSET or COUNT, so a page costs
+the same with a thousand decisions or a million.
+"""
+
+import datetime
+import functools
+import operator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import MD5, Concat
+from django.http import Http404
+from django.utils import timezone
+
+from review.models import Review
+from triage.models import AccessEvent, Decision
+
+PAGE_SIZE = 25
+ACCESS_LOG_LIMIT = 50
+
+# Sort keys offered to users, each ending in a unique column so the order is total.
+# (field, descending) pairs; a tie on the first column shows the newest decision first.
+SORTS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "-date": (("created_at", True), ("sequence", True)),
+    "date": (("created_at", False), ("sequence", False)),
+    "reference": (("reference", False),),
+    "-reference": (("reference", True),),
+    "outcome": (("outcome", False), ("sequence", True)),
+    "-outcome": (("outcome", True), ("sequence", True)),
+    "practice": (("practice__name", False), ("sequence", True)),
+    "-practice": (("practice__name", True), ("sequence", True)),
+}
+DEFAULT_SORT = "-date"
+QUEUE_ORDER: tuple[tuple[str, bool], ...] = (("sequence", False),)
+
+_CURSOR_SALT = "triage.review.cursor"
+
+# Columns the decision list shows; the answers, findings and the policy's full text stay behind.
+LIST_FIELDS = (
+    "reference",
+    "sequence",
+    "created_at",
+    "nhs_number",
+    "outcome",
+    "practice__name",
+    "practice__ods_code",
+    "clinician__username",
+    "clinician__first_name",
+    "clinician__last_name",
+    "policy_version__number",
+)
+
+
+def latest_review(field: str) -> Subquery:
+    """The `field` of the decision's latest review (None if it has none), as an annotation."""
+    reviews = Review.objects.filter(decision=OuterRef("pk")).order_by("-sequence")
+    return Subquery(reviews.values(field)[:1])
+
+
+def decision_reviewed() -> Exists:
+    return Exists(Review.objects.filter(decision=OuterRef("pk")))
+
+
+def decision_list_for_review() -> QuerySet[Decision]:
+    """Every decision, with what the list shows and its latest verdict, in one query."""
+    return (
+        Decision.objects.select_related("practice", "clinician", "policy_version")
+        .only(*LIST_FIELDS)
+        .annotate(latest_verdict=latest_review("verdict"))
+    )
+
+
+def decision_get_for_review(*, reference: str) -> Decision:
+    decision = (
+        Decision.objects.select_related("practice", "clinician", "policy_version__policy")
+        .filter(reference=reference)
+        .first()
+    )
+    if decision is None:
+        raise Http404("No decision with that reference")
+    return decision
+
+
+def review_history(*, decision: Decision) -> list[Review]:
+    """Every verdict on the decision, newest (the one that counts) first."""
+    return list(decision.reviews.select_related("reviewer").order_by("-sequence"))
+
+
+def access_log_for_decision(*, decision: Decision, limit: int = ACCESS_LOG_LIMIT):
+    """The most recent `limit` access events, and whether older ones exist."""
+    events = list(
+        AccessEvent.objects.filter(decision=decision)
+        .select_related("user")
+        .order_by("-at", "-id")[: limit + 1]
+    )
+    return events[:limit], len(events) > limit
+
+
+# Keyset pagination ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    rows: list
+    number: int
+    next_cursor: str
+    prev_cursor: str
+
+
+def _encode(value: Any) -> list:
+    if isinstance(value, datetime.datetime):
+        return ["t", value.isoformat()]
+    return ["v", value]
+
+
+def _decode(item: list) -> Any:
+    kind, value = item
+    return datetime.datetime.fromisoformat(value) if kind == "t" else value
+
+
+def _order_key(order: Sequence[tuple[str, bool]]) -> list[str]:
+    return [f"{'-' if descending else ''}{field}" for field, descending in order]
+
+
+def _cursor_dump(order: Sequence[tuple[str, bool]], row, *, before: bool, number: int) -> str:
+    values = [_encode(functools.reduce(getattr, f.split("__"), row)) for f, _ in order]
+    return signing.dumps(
+        {"o": _order_key(order), "v": values, "b": before, "p": number}, salt=_CURSOR_SALT
+    )
+
+
+def _cursor_load(cursor: str, order: Sequence[tuple[str, bool]]) -> dict | None:
+    """The cursor's state, or None (first page) if it is missing, forged or for another sort."""
+    if not cursor:
+        return None
+    try:
+        state = signing.loads(cursor, salt=_CURSOR_SALT)
+        if state["o"] != _order_key(order) or len(state["v"]) != len(order):
+            return None
+        state["v"] = [_decode(item) for item in state["v"]]
+        state["p"] = max(int(state["p"]), 1)
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+    return state
+
+
+def _beyond(order: Sequence[tuple[str, bool]], values: Sequence) -> Q:
+    """Rows that come after `values` in `order`: (a, b) > (x, y) written out column by column.
+
+    The leading `a >= x` repeats what the rest implies so that PostgreSQL can start the index
+    scan at the cursor instead of filtering its way there.
+    """
+    clauses, equal = [], {}
+    for (field, descending), value in zip(order, values, strict=True):
+        clauses.append(Q(**equal, **{f"{field}__{'lt' if descending else 'gt'}": value}))
+        equal[field] = value
+    (first, descending), start = order[0], values[0]
+    return Q(**{f"{first}__{'lte' if descending else 'gte'}": start}) & functools.reduce(
+        operator.or_, clauses
+    )
+
+
+def keyset_page(
+    queryset: QuerySet,
+    *,
+    order: Sequence[tuple[str, bool]],
+    cursor: str = "",
+    page_size: int | None = None,
+) -> KeysetPage:
+    """One page of `queryset` in `order`: page_size + 1 rows fetched, no COUNT, no OFFSET."""
+    page_size = page_size or PAGE_SIZE
+    state = _cursor_load(cursor, order)
+    backwards = bool(state and state["b"])
+    walk = [(field, descending != backwards) for field, descending in order]
+    rows_qs = queryset.order_by(*[f"{'-' if d else ''}{f}" for f, d in walk])
+    if state:
+        rows_qs = rows_qs.filter(_beyond(walk, state["v"]))
+    rows = list(rows_qs[: page_size + 1])
+    more = len(rows) > page_size
+    rows = rows[:page_size]
+    if backwards:
+        rows.reverse()
+    number = state["p"] if state else 1
+    has_next = True if backwards else more
+    has_prev = more if backwards else state is not None
+    return KeysetPage(
+        rows=rows,
+        number=number,
+        next_cursor=_cursor_dump(order, rows[-1], before=False, number=number + 1)
+        if rows and has_next
+        else "",
+        prev_cursor=_cursor_dump(order, rows[0], before=True, number=number - 1)
+        if rows and has_prev
+        else "",
+    )
+
+
+# Audit sampling ------------------------------------------------------------------------------
+
+
+def unreviewed_queue() -> QuerySet[Decision]:
+    """Decisions nobody has reviewed yet; page it with QUEUE_ORDER (oldest first)."""
+    return decision_list_for_review().filter(~decision_reviewed())
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """Local midnight on the 1st of `month` and of the month after it."""
+    start = month.replace(day=1)
+    following = (start + datetime.timedelta(days=32)).replace(day=1)
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
+        datetime.datetime.combine(following, datetime.time.min, tzinfo=zone),
+    )
+
+
+def decision_sample_for_month(*, month: datetime.date, size: int) -> list[Decision]:
+    """A random sample of the month's decisions that is the same every time it is drawn.
+
+    Ordering by md5(reference || 'YYYY-MM') shuffles the month's decisions with the month as
+    the seed: reproducible for an auditor, unpredictable to anyone choosing what to refer.
+    """
+    start, end = month_bounds(month)
+    seed = Value(f"{month:%Y-%m}")
+    return list(
+        decision_list_for_review()
+        .filter(created_at__gte=start, created_at__lt=end)
+        .order_by(MD5(Concat("reference", seed)))[:size]
+    )

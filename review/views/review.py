@@ -1,0 +1,220 @@
+"""The ICB reviewer's workspace: decision list, one decision, verdicts, queue, sample, export."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from core.roles import REVIEWER, role_required
+from review.filters import DecisionFilter
+from review.forms.review import ReviewForm, SampleForm
+from review.selectors.review import (
+    QUEUE_ORDER,
+    SORTS,
+    access_log_for_decision,
+    decision_get_for_review,
+    decision_list_for_review,
+    decision_sample_for_month,
+    keyset_page,
+    review_history,
+    unreviewed_queue,
+)
+from review.services.export import csv_lines, decision_export_rows
+from review.services.reviews import review_record
+from review.services.verify import decision_verify
+from triage.models import AccessEvent, Decision
+from triage.nhs_number import nhs_number_format
+from triage.presentation import advice_rows, answer_rows, finding_rows, outcome_display
+from triage.services.access import access_event_record
+
+# Column headings that sort the list, and the order a first click gives.
+SORTABLE_COLUMNS = (
+    ("reference", "Reference", "reference"),
+    ("date", "Date", "-date"),
+    ("practice", "Practice", "practice"),
+    ("outcome", "Outcome", "outcome"),
+)
+
+
+def _query(params: QueryDict, **changes: str) -> str:
+    """The query string with `changes` applied; an empty value removes the key."""
+    params = params.copy()
+    for key, value in changes.items():
+        params.pop(key, None)
+        if value:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def _sort_headers(params: QueryDict, current: str) -> list[dict]:
+    headers = []
+    for column, label, first in SORTABLE_COLUMNS:
+        if current.lstrip("-") == column:
+            state = "descending" if current.startswith("-") else "ascending"
+            target = column if current.startswith("-") else f"-{column}"
+        else:
+            state, target = "none", first
+        headers.append(
+            {"label": label, "state": state, "href": _query(params, sort=target, cursor="")}
+        )
+    return headers
+
+
+def _pagination(params: QueryDict, page) -> dict:
+    return {
+        "prev_url": _query(params, cursor=page.prev_cursor) if page.prev_cursor else "",
+        "prev_label": f"Page {page.number - 1}",
+        "next_url": _query(params, cursor=page.next_cursor) if page.next_cursor else "",
+        "next_label": f"Page {page.number + 1}",
+    }
+
+
+@role_required(REVIEWER)
+@require_GET
+def decision_list(request: HttpRequest) -> HttpResponse:
+    """Every decision, filtered, searched and sorted; keyset pages with previous/next links."""
+    filterset = DecisionFilter(request.GET or None, queryset=decision_list_for_review())
+    valid = not filterset.is_bound or filterset.is_valid()
+    sort = filterset.sort_key
+    page = (
+        keyset_page(filterset.qs, order=SORTS[sort], cursor=request.GET.get("cursor", ""))
+        if valid
+        else None
+    )
+    return render(
+        request,
+        "review/list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "headers": _sort_headers(request.GET, sort),
+            "export_url": reverse("review:export") + _query(request.GET, cursor=""),
+            **(_pagination(request.GET, page) if page else {}),
+        },
+    )
+
+
+def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpResponse:
+    log, log_truncated = access_log_for_decision(decision=decision)
+    return render(
+        request,
+        "review/detail.html",
+        {
+            "decision": decision,
+            "outcome": outcome_display(decision.outcome),
+            "answers": answer_rows(
+                version=decision.policy_version,
+                answers=decision.answers,
+                nhs_number=nhs_number_format(decision.nhs_number),
+            ),
+            "findings": finding_rows(decision),
+            "advice": advice_rows(decision),
+            "integrity": decision_verify(decision=decision),
+            "reviews": review_history(decision=decision),
+            "access_log": log,
+            "access_log_truncated": log_truncated,
+            "form": form,
+        },
+    )
+
+
+def _review_form(decision: Decision, data=None) -> ReviewForm:
+    return ReviewForm(data, action=reverse("review:review", args=[decision.reference]))
+
+
+@role_required(REVIEWER)
+@require_GET
+def decision_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    """What was decided, for whom, under which policy, on which answers; and is it intact."""
+    decision = decision_get_for_review(reference=reference)
+    access_event_record(user=request.user, action=AccessEvent.Action.VIEW, decision=decision)
+    return _detail(request, decision, _review_form(decision))
+
+
+@role_required(REVIEWER)
+@require_POST
+def review_create(request: HttpRequest, reference: str) -> HttpResponse:
+    decision = decision_get_for_review(reference=reference)
+    form = _review_form(decision, request.POST)
+    if form.is_valid():
+        try:
+            review, created = review_record(
+                decision=decision,
+                reviewer=request.user,
+                verdict=form.cleaned_data["verdict"],
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+                submission_key=form.cleaned_data["submission_key"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, f"Verdict recorded: {review.get_verdict_display()}")
+            return redirect("review:detail", reference=decision.reference)
+    return _detail(request, decision, form)
+
+
+@role_required(REVIEWER)
+@require_GET
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Unreviewed decisions, oldest first."""
+    page = keyset_page(unreviewed_queue(), order=QUEUE_ORDER, cursor=request.GET.get("cursor", ""))
+    return render(request, "review/queue.html", {"page": page, **_pagination(request.GET, page)})
+
+
+@role_required(REVIEWER)
+@require_GET
+def audit_sample(request: HttpRequest) -> HttpResponse:
+    """A reproducible random sample of one month's decisions for audit."""
+    form = SampleForm(request.GET or None)
+    sample, month, size = None, None, settings.AUDIT_SAMPLE_SIZE
+    if not form.is_bound or form.is_valid():
+        cleaned = form.cleaned_data if form.is_bound else {}
+        this_month = timezone.localdate().replace(day=1)
+        month = cleaned.get("month") or (this_month - datetime.timedelta(days=1)).replace(day=1)
+        size = cleaned.get("size") or settings.AUDIT_SAMPLE_SIZE
+        sample = decision_sample_for_month(month=month, size=size)
+    return render(
+        request,
+        "review/sample.html",
+        {
+            "form": form,
+            "sample": sample,
+            "month": month,
+            "size": size,
+            "reviewed": sum(1 for d in sample or () if d.latest_verdict),
+            "caption": f"Sample of {len(sample or ())} decisions from {month:%B %Y}"
+            if month
+            else "",
+        },
+    )
+
+
+@role_required(REVIEWER)
+@require_GET
+def decision_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV, streamed; the export itself goes in the access log."""
+    filterset = DecisionFilter(request.GET or None, queryset=Decision.objects.all())
+    if filterset.is_bound and not filterset.is_valid():
+        return redirect(reverse("review:list") + _query(request.GET, cursor=""))
+    order = [f"{'-' if desc else ''}{field}" for field, desc in SORTS[filterset.sort_key]]
+    access_event_record(
+        user=request.user, action=AccessEvent.Action.EXPORT, query=request.GET.urlencode()
+    )
+    response = StreamingHttpResponse(
+        csv_lines(decision_export_rows(filterset.qs.order_by(*order))),
+        content_type="text/csv; charset=utf-8",
+    )
+    filename = f"fusion-triage-decisions-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
