@@ -27,7 +27,7 @@ from django.db import connections  # noqa: E402
 from policy.services import policy_seed  # noqa: E402
 from review.services.demo import demo_users_ensure  # noqa: E402
 from triage.models import Decision, Practice  # noqa: E402
-from triage.services.decisions import decision_hash, decision_record  # noqa: E402
+from triage.services.decisions import DECISION_CHAIN, decision_record  # noqa: E402
 
 ANSWERS = {
     "pain_location": "back_only",
@@ -84,7 +84,8 @@ def main(total: int, threads: int) -> None:
     broken = sum(
         1
         for before_row, row in zip(rows, rows[1:], strict=False)
-        if row.previous_hash != before_row.content_hash or decision_hash(row) != row.content_hash
+        if row.previous_hash != before_row.content_hash
+        or DECISION_CHAIN.row_hash(row) != row.content_hash
     )
     print(f"chain links checked: {len(rows) - 1}, broken: {broken}")
 

@@ -10,14 +10,14 @@ import datetime
 import hashlib
 import json
 import uuid
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 GENESIS_HASH = "0" * 64
-# Advisory lock keys, one per chain (arbitrary constants, unique in this database).
-DECISION_CHAIN_LOCK = 730_001
-REVIEW_CHAIN_LOCK = 730_002
+M = TypeVar("M", bound=models.Model)
 
 
 def _default(value: Any) -> Any:
@@ -48,3 +48,49 @@ def chain_tail(model: type[models.Model]) -> tuple[int, str]:
     """(sequence, content_hash) of the last row, or (0, GENESIS_HASH) for an empty chain."""
     last = model.objects.order_by("-sequence").values_list("sequence", "content_hash").first()
     return last or (0, GENESIS_HASH)
+
+
+@dataclass(frozen=True)
+class Chain:
+    """One hash-chained table: its model, its advisory lock and the columns its hash covers."""
+
+    model: type[models.Model]
+    # Advisory lock key (an arbitrary constant, unique among the chains in this database).
+    lock_id: int
+    # Every column the content hash covers, in no particular order (keys are sorted).
+    hashed_fields: tuple[str, ...]
+
+    def content(self, row: Mapping) -> dict:
+        return {field: row[field] for field in self.hashed_fields}
+
+    def row_hash(self, row: models.Model) -> str:
+        return content_hash({field: getattr(row, field) for field in self.hashed_fields})
+
+
+def chain_append(
+    chain: Chain,
+    rows: Sequence[M],
+    *,
+    find_existing: Callable[[], M | None] | None = None,
+    batch_size: int = 1000,
+) -> tuple[list[M], bool]:
+    """Link `rows` (unsaved, in order) onto the end of `chain` and insert them; (rows, created).
+
+    Under the chain's advisory lock: `find_existing` is asked first, so an idempotent caller
+    that finds its row already stored gets ([that row], False) and nothing is written.
+    """
+    with transaction.atomic():
+        chain_lock(chain.lock_id)
+        if find_existing is not None and (found := find_existing()) is not None:
+            return [found], False
+        sequence, previous_hash = chain_tail(chain.model)
+        for row in rows:
+            sequence += 1
+            row.sequence = sequence
+            row.previous_hash = previous_hash
+            row.content_hash = previous_hash = chain.row_hash(row)
+        if len(rows) == 1:
+            rows[0].save(force_insert=True)
+        else:
+            chain.model.objects.bulk_create(rows, batch_size=batch_size)
+    return list(rows), True

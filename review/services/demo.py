@@ -1,7 +1,7 @@
 """Demo practices, users and synthetic decisions. Passwords are public: DEBUG-only (see seed_demo).
 
-Synthetic decisions go through the real engine and the real chain helpers (decision_hash,
-review_hash, the advisory locks), in chronological order, so `verify_chain` accepts them. They
+Synthetic decisions go through the real engine and the real chain helpers (one chain append
+and its advisory locks), in chronological order, so `verify_chain` accepts them. They
 are written in batches with bulk_create: 100,000 take a minute or so, not hours.
 """
 
@@ -18,22 +18,18 @@ from django.contrib.auth.models import Group
 from django.db import reset_queries, transaction
 from django.utils import timezone
 
-from core.chain import (
-    DECISION_CHAIN_LOCK,
-    REVIEW_CHAIN_LOCK,
-    chain_lock,
-    chain_tail,
-)
+from core.chain import chain_append
 from core.roles import GP, POLICY_ADMIN, REVIEWER
 from policy import engine
 from policy.models import PolicyVersion
 from policy.selectors import POLICY_SLUG
 from policy.services import policy_rules
 from review.models import Review
-from review.services.reviews import review_hash
+from review.services.reviews import REVIEW_CHAIN
 from triage.models import Clinician, Decision, Practice
+from triage.nhs_number import nhs_number_check_digit_ok
 from triage.references import reference_generate
-from triage.services.decisions import decision_hash
+from triage.services.decisions import DECISION_CHAIN
 
 DEMO_PRACTICES = {
     "C81001": "Peak View Surgery",
@@ -108,12 +104,10 @@ class NoPublishedPolicy(Exception):
 def nhs_number_random(rng: random.Random) -> str:
     """A random NHS number with a valid Modulus 11 check digit."""
     while True:
-        digits = [rng.randrange(10) for _ in range(9)]
-        check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
-        if check == 11:
-            check = 0
-        if check != 10:
-            return "".join(map(str, digits)) + str(check)
+        digits = "".join(str(rng.randrange(10)) for _ in range(9))
+        for check in "0123456789":
+            if nhs_number_check_digit_ok(digits + check):
+                return digits + check
 
 
 def answers_random(rng: random.Random) -> dict:
@@ -221,47 +215,36 @@ def _review_specs(rng: random.Random, decisions: list[Decision], now: datetime.d
 
 
 def _append_decisions(rows: list[dict]) -> list[Decision]:
-    """Append one batch to the decision chain under its advisory lock."""
-    with transaction.atomic():
-        chain_lock(DECISION_CHAIN_LOCK)
-        sequence, previous_hash = chain_tail(Decision)
-        references = {row["reference"] for row in rows}
-        taken = set(
-            Decision.objects.filter(reference__in=references).values_list("reference", flat=True)
+    """Append one batch to the decision chain, with references no stored decision has."""
+    taken = set(
+        Decision.objects.filter(reference__in={row["reference"] for row in rows}).values_list(
+            "reference", flat=True
         )
-        decisions = []
-        for row in rows:
-            while row["reference"] in taken:
-                row["reference"] = reference_generate()
-            sequence += 1
-            decision = Decision(**row, sequence=sequence, previous_hash=previous_hash)
-            decision.content_hash = previous_hash = decision_hash(decision)
-            decisions.append(decision)
-        return Decision.objects.bulk_create(decisions, batch_size=BATCH_SIZE)
+    )
+    for row in rows:
+        while row["reference"] in taken:
+            row["reference"] = reference_generate()
+    decisions, _ = chain_append(
+        DECISION_CHAIN, [Decision(**row) for row in rows], batch_size=BATCH_SIZE
+    )
+    return decisions
 
 
 def _append_reviews(specs: list[tuple], reviewer_id: int) -> None:
     rng = random.Random()
-    with transaction.atomic():
-        chain_lock(REVIEW_CHAIN_LOCK)
-        sequence, previous_hash = chain_tail(Review)
-        reviews = []
-        for at, decision_id, verdict in specs:
-            sequence += 1
-            review = Review(
-                decision_id=decision_id,
-                reviewer_id=reviewer_id,
-                verdict=verdict,
-                reason=rng.choice(DISAGREE_REASONS) if verdict == Review.Verdict.DISAGREE else "",
-                note=rng.choice(NOTES) if rng.random() < 0.3 else "",
-                created_at=at,
-                submission_key=uuid.uuid4(),
-                sequence=sequence,
-                previous_hash=previous_hash,
-            )
-            review.content_hash = previous_hash = review_hash(review)
-            reviews.append(review)
-        Review.objects.bulk_create(reviews, batch_size=BATCH_SIZE)
+    reviews = [
+        Review(
+            decision_id=decision_id,
+            reviewer_id=reviewer_id,
+            verdict=verdict,
+            reason=rng.choice(DISAGREE_REASONS) if verdict == Review.Verdict.DISAGREE else "",
+            note=rng.choice(NOTES) if rng.random() < 0.3 else "",
+            created_at=at,
+            submission_key=uuid.uuid4(),
+        )
+        for at, decision_id, verdict in specs
+    ]
+    chain_append(REVIEW_CHAIN, reviews, batch_size=BATCH_SIZE)
 
 
 @dataclass(frozen=True)

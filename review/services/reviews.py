@@ -1,38 +1,31 @@
 """Record an ICB reviewer's verdict on a decision, appended to the review hash chain."""
 
 import uuid
-from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
-from core.chain import REVIEW_CHAIN_LOCK, chain_lock, chain_tail, content_hash
+from core.chain import Chain, chain_append
 from review.models import Review
 from triage.models import Decision
 
-# Every column that the content hash covers, in no particular order (keys are sorted).
-REVIEW_HASHED_FIELDS = (
-    "sequence",
-    "submission_key",
-    "decision_id",
-    "reviewer_id",
-    "verdict",
-    "reason",
-    "note",
-    "created_at",
-    "previous_hash",
+REVIEW_CHAIN = Chain(
+    model=Review,
+    lock_id=730_002,
+    hashed_fields=(
+        "sequence",
+        "submission_key",
+        "decision_id",
+        "reviewer_id",
+        "verdict",
+        "reason",
+        "note",
+        "created_at",
+        "previous_hash",
+    ),
 )
 
 DISAGREE_NEEDS_REASON = "Enter the reason you disagree"
-
-
-def review_content(row: Mapping) -> dict:
-    return {field: row[field] for field in REVIEW_HASHED_FIELDS}
-
-
-def review_hash(review: Review) -> str:
-    return content_hash(review_content({f: getattr(review, f) for f in REVIEW_HASHED_FIELDS}))
 
 
 def review_record(
@@ -56,24 +49,23 @@ def review_record(
     existing = Review.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
-    with transaction.atomic():
-        chain_lock(REVIEW_CHAIN_LOCK)
-        existing = Review.objects.filter(submission_key=submission_key).first()
-        if existing:
-            return existing, False
-        sequence, previous_hash = chain_tail(Review)
-        review = Review(
-            decision=decision,
-            reviewer=reviewer,
-            verdict=verdict,
-            reason=reason,
-            note=note,
-            created_at=created_at or timezone.now(),
-            submission_key=submission_key,
-            sequence=sequence + 1,
-            previous_hash=previous_hash,
-        )
-        review.content_hash = review_hash(review)
-        review.full_clean(validate_unique=False)
-        review.save(force_insert=True)
-    return review, True
+    review = Review(
+        decision=decision,
+        reviewer=reviewer,
+        verdict=verdict,
+        reason=reason,
+        note=note,
+        created_at=created_at or timezone.now(),
+        submission_key=submission_key,
+    )
+    review.full_clean(
+        exclude=["sequence", "previous_hash", "content_hash"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    rows, created = chain_append(
+        REVIEW_CHAIN,
+        [review],
+        find_existing=Review.objects.filter(submission_key=submission_key).first,
+    )
+    return rows[0], created

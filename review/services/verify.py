@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from core.chain import GENESIS_HASH, content_hash
 from review.models import ChainVerification, Review
-from review.services.reviews import REVIEW_HASHED_FIELDS, review_content
+from review.services.reviews import REVIEW_CHAIN
 from triage.models import Decision
-from triage.services.decisions import DECISION_HASHED_FIELDS, decision_content, decision_hash
+from triage.services.decisions import DECISION_CHAIN
 
 CHUNK_SIZE = 2000
 
@@ -122,16 +122,16 @@ def chain_verify(*, run_by: str) -> ChainVerification:
     """Walk both chains from the start, record the run (also when all is well) and return it."""
     started_at = timezone.now()
     decisions = chain_walk(
-        _rows(Decision, DECISION_HASHED_FIELDS),
-        content=decision_content,
+        _rows(Decision, DECISION_CHAIN.hashed_fields),
+        content=DECISION_CHAIN.content,
         describe=_describe_decision,
     )
     reviews = ChainWalk(0, None)
     problem = decisions.problem.message if decisions.problem else ""
     if not problem:
         reviews = chain_walk(
-            _rows(Review, REVIEW_HASHED_FIELDS, "decision__reference"),
-            content=review_content,
+            _rows(Review, REVIEW_CHAIN.hashed_fields, "decision__reference"),
+            content=REVIEW_CHAIN.content,
             describe=_describe_review,
         )
         problem = reviews.problem.message if reviews.problem else ""
@@ -159,6 +159,6 @@ def decision_verify(*, decision: Decision) -> RecordCheck:
             .first()
         )
     return RecordCheck(
-        hash_ok=decision_hash(decision) == decision.content_hash,
+        hash_ok=DECISION_CHAIN.row_hash(decision) == decision.content_hash,
         link_ok=expected_previous is not None and decision.previous_hash == expected_previous,
     )

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from core.chain import GENESIS_HASH
 from review.models import Review
-from review.services.reviews import review_hash
+from review.services.reviews import REVIEW_CHAIN
 
 
 def post_verdict(client, decision, **data):
@@ -105,7 +105,7 @@ def test_reviews_are_hash_chained_in_order(make_decision, make_review):
     assert third.previous_hash == second.content_hash
     for review in (first, second, third):
         review.refresh_from_db()
-        assert review_hash(review) == review.content_hash
+        assert REVIEW_CHAIN.row_hash(review) == review.content_hash
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from django.urls import reverse
 from review.models import ChainVerification, Review
 from review.services.verify import chain_verify
 from triage.models import Decision
-from triage.services.decisions import decision_hash
+from triage.services.decisions import DECISION_CHAIN
 
 DECISION_TRIGGER = "triage.Decision:decision_append_only"
 REVIEW_TRIGGER = "review.Review:review_append_only"
@@ -87,7 +87,9 @@ def test_verifier_catches_a_decision_inserted_out_of_order(chain, gp, policy_v1)
         engine_version=last.engine_version, answers=last.answers, outcome=last.outcome,
         findings=last.findings, advice=last.advice, previous_hash=secrets.token_hex(32),
     )  # fmt: skip
-    forged.content_hash = decision_hash(forged)  # a careful forger recomputes its own hash
+    forged.content_hash = DECISION_CHAIN.row_hash(
+        forged
+    )  # a careful forger recomputes its own hash
     with pytest.raises(DatabaseError, match="does not extend the hash chain"):
         with transaction.atomic():
             forged.save(force_insert=True)

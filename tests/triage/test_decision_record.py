@@ -17,7 +17,7 @@ from policy.services import (
 )
 from tests.conftest import answers_for
 from triage.models import Decision
-from triage.services.decisions import decision_hash, decision_record
+from triage.services.decisions import DECISION_CHAIN, decision_record
 
 
 def answer_every_question(client, conditions=("none",)) -> str:
@@ -98,7 +98,7 @@ def test_chain_links_each_decision_to_the_one_before(gp, practice, policy_v1):
         assert after.previous_hash == before.content_hash
         assert after.sequence == before.sequence + 1
     for decision in Decision.objects.all():
-        assert decision_hash(decision) == decision.content_hash
+        assert DECISION_CHAIN.row_hash(decision) == decision.content_hash
 
 
 @pytest.mark.parametrize(
@@ -141,7 +141,7 @@ def test_concurrent_submissions_never_fork_the_chain(gp, practice, policy_v1):
     previous = GENESIS_HASH
     for decision in rows:
         assert decision.previous_hash == previous
-        assert decision_hash(decision) == decision.content_hash
+        assert DECISION_CHAIN.row_hash(decision) == decision.content_hash
         previous = decision.content_hash
 
 
