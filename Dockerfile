@@ -1,11 +1,14 @@
 # Production image: gunicorn serving Django, static files through WhiteNoise.
-FROM python:3.12-slim
+# The lock files are resolved on Python 3.11, so the image uses the same minor version.
+FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 
 COPY pyproject.toml README.md ./
-RUN pip install --upgrade pip && pip install .
+COPY requirements/base.txt requirements/base.txt
+# Production needs no embedded PostgreSQL: base.txt leaves the [embedded] extra out.
+RUN pip install --upgrade pip && pip install -r requirements/base.txt && pip install --no-deps .
 COPY . .
 RUN DJANGO_SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
     python manage.py collectstatic --no-input

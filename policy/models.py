@@ -9,17 +9,10 @@ from django.conf import settings
 from django.db import models
 
 from core.triggers import protect_truncate
+from policy.engine.vocabulary import SECTION_TITLES
 
-SECTIONS = (
-    ("statement", "Statement"),
-    ("exclusions", "Exclusion criteria"),
-    ("decompression", "Fusion with decompression"),
-    ("exceptions", "Exceptions"),
-    ("background", "Background information"),
-    ("primary_care_management", "Primary care management"),
-    ("rationale", "Rationale"),
-    ("references", "References"),
-)
+# (model field, heading) for each section, in page order; the field is the slug with underscores.
+SECTIONS = tuple((slug.replace("-", "_"), title) for slug, title in SECTION_TITLES.items())
 SECTION_FIELDS = tuple(field for field, _ in SECTIONS)
 
 

@@ -4,14 +4,9 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString
 
+from policy.engine import CATEGORY_TITLES
 from policy.markdown import render_markdown
 from policy.models import SECTIONS, PolicyVersion, section_anchor
-
-CATEGORY_TITLES = {
-    "red_flag": "Red flags (urgent pathway, outside this tool)",
-    "excluded": "Excluded indications",
-    "exception": "Exceptions (usual clinical pathway)",
-}
 
 
 @dataclass(frozen=True)

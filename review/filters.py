@@ -8,11 +8,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from nhsuk.layout import NHSDateInput
+from policy.engine import OUTCOME_CHOICES
 from policy.models import PolicyVersion
 from policy.selectors import POLICY_SLUG
 from review.forms.review import DecisionFilterForm
 from review.selectors.review import DEFAULT_SORT, decision_reviewed
-from triage.models import Decision, Outcome, Practice
+from triage.models import Decision, Practice
 
 SORT_CHOICES = [
     ("-date", "Date, newest first"),
@@ -67,7 +68,7 @@ class DecisionFilter(django_filters.FilterSet):
     )
     outcome = django_filters.ChoiceFilter(
         label="Outcome",
-        choices=Outcome.choices,
+        choices=OUTCOME_CHOICES,
         empty_label="Any outcome",
         error_messages={"invalid_choice": "Select an outcome from the list"},
     )

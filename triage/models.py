@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from core.triggers import chain_extends, protect_truncate
+from policy.engine.vocabulary import OUTCOME_CHOICES
 
 ods_code_validator = RegexValidator(
     r"^[A-Z][0-9A-Z]{2,5}$",
@@ -40,20 +41,6 @@ class Clinician(models.Model):
         return f"{self.user.get_full_name() or self.user.get_username()} at {self.practice}"
 
 
-class Outcome(models.TextChoices):
-    """The engine's outcome codes, with the headline a person reads."""
-
-    URGENT_PATHWAY = "urgent_pathway", "Follow the urgent pathway"
-    FUSION_WITH_DECOMPRESSION = (
-        "fusion_appropriate_with_decompression",
-        "Fusion is appropriate as an adjunct to decompression",
-    )
-    OUTSIDE_STATEMENT = "outside_statement", "Outside the position statement"
-    USUAL_PATHWAY_EXCEPTION = "usual_pathway_exception", "Exception: usual clinical pathway"
-    NOT_ISOLATED_BACK_PAIN = "not_isolated_back_pain", "Not isolated back pain"
-    NOT_ROUTINELY_COMMISSIONED = "not_routinely_commissioned", "Not routinely commissioned"
-
-
 class Decision(models.Model):
     """One triage decision: the answers, what the engine made of them, and under which policy.
 
@@ -76,7 +63,7 @@ class Decision(models.Model):
     policy_hash = models.CharField(max_length=64)
     engine_version = models.CharField(max_length=20)
     answers = models.JSONField()
-    outcome = models.CharField(max_length=40, choices=Outcome.choices)
+    outcome = models.CharField(max_length=40, choices=OUTCOME_CHOICES)
     findings = models.JSONField()
     advice = models.JSONField(default=list, blank=True)
     previous_hash = models.CharField(max_length=64, unique=True)
@@ -102,7 +89,8 @@ class Decision(models.Model):
                 name="decision_nhs_number_10_digits",
             ),
             models.CheckConstraint(
-                condition=models.Q(outcome__in=Outcome.values), name="decision_outcome_known"
+                condition=models.Q(outcome__in=[code for code, _ in OUTCOME_CHOICES]),
+                name="decision_outcome_known",
             ),
         ]
         triggers = [
@@ -115,11 +103,6 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.reference
-
-    @property
-    def nhs_number_display(self) -> str:
-        n = self.nhs_number
-        return f"{n[:3]} {n[3:6]} {n[6:]}"
 
 
 class AccessEvent(models.Model):

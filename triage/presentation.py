@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from policy.engine import Outcome
 from policy.models import SECTIONS, section_anchor
-from triage.models import Decision, Outcome
+from triage.models import Decision
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ OUTCOME_DISPLAY = {
         "syndrome, send the patient to A&E immediately).",
         "emergency",
     ),
-    Outcome.FUSION_WITH_DECOMPRESSION: OutcomeDisplay(
+    Outcome.FUSION_APPROPRIATE_WITH_DECOMPRESSION: OutcomeDisplay(
         "Fusion is appropriate as an adjunct to decompression",
         "The policy supports spinal fusion during decompression surgery for nerve compression "
         "where the exposure needed would otherwise render the spine unstable. Refer through "

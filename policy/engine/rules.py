@@ -80,10 +80,6 @@ class Rules:
     def category_of(self, code: str) -> Category:
         return self.criterion(code).category
 
-    def codes_in(self, category: Category) -> tuple[CriterionCode, ...]:
-        """Codes filed under a category, in vocabulary order."""
-        return tuple(c.code for c in self.criteria if c.category == category)
-
     def to_dict(self) -> dict[str, object]:
         """The canonical JSON form; parse_rules turns it back into equal Rules."""
         return {

@@ -35,11 +35,12 @@ PainLocation = Literal["back_only", "back_and_leg"]
 Group = Literal["red_flag", "condition"]
 Category = Literal["red_flag", "excluded", "exception"]
 ConditionCategory = Literal["excluded", "exception"]
+# In the order the statement lists its sections.
 SectionSlug = Literal[
     "statement",
     "exclusions",
-    "exceptions",
     "decompression",
+    "exceptions",
     "background",
     "primary-care-management",
     "rationale",
@@ -88,6 +89,52 @@ OUTCOME_PRECEDENCE: Final[tuple[Outcome, ...]] = (
     Outcome.USUAL_PATHWAY_EXCEPTION,
     Outcome.NOT_ISOLATED_BACK_PAIN,
     Outcome.NOT_ROUTINELY_COMMISSIONED,
+)
+
+# The short label a reviewer reads in lists, filters and charts (the GP reads the policy
+# version's own headline). Every outcome has one; the order of the dict is the precedence.
+OUTCOME_LABELS: Final[Mapping[Outcome, str]] = MappingProxyType(
+    {
+        Outcome.URGENT_PATHWAY: "Follow the urgent pathway",
+        Outcome.FUSION_APPROPRIATE_WITH_DECOMPRESSION: (
+            "Fusion is appropriate as an adjunct to decompression"
+        ),
+        Outcome.OUTSIDE_STATEMENT: "Outside the position statement",
+        Outcome.USUAL_PATHWAY_EXCEPTION: "Exception: usual clinical pathway",
+        Outcome.NOT_ISOLATED_BACK_PAIN: "Not isolated back pain",
+        Outcome.NOT_ROUTINELY_COMMISSIONED: "Not routinely commissioned",
+    }
+)
+# (code, label) pairs in precedence order, for form and model choices.
+OUTCOME_CHOICES: Final[tuple[tuple[str, str], ...]] = tuple(
+    (outcome.value, OUTCOME_LABELS[outcome]) for outcome in OUTCOME_PRECEDENCE
+)
+
+# Section headings as the statement gives them, in page order.
+SECTION_TITLES: Final[Mapping[SectionSlug, str]] = MappingProxyType(
+    {
+        "statement": "Statement",
+        "exclusions": "Exclusion criteria",
+        "decompression": "Fusion with decompression",
+        "exceptions": "Exceptions",
+        "background": "Background information",
+        "primary-care-management": "Primary care management",
+        "rationale": "Rationale",
+        "references": "References",
+    }
+)
+
+# How each criterion category is named: as a heading over its criteria, and as an admin's choice.
+CATEGORY_TITLES: Final[Mapping[Category, str]] = MappingProxyType(
+    {
+        "red_flag": "Red flags (urgent pathway, outside this tool)",
+        "excluded": "Excluded indications",
+        "exception": "Exceptions (usual clinical pathway)",
+    }
+)
+CONDITION_CATEGORY_CHOICES: Final[tuple[tuple[str, str], ...]] = (
+    ("excluded", "Excluded indication (outside the statement)"),
+    ("exception", "Exception (usual clinical pathway)"),
 )
 
 # None marks a finding that is shown to explain the decision but can never decide it.

@@ -34,10 +34,12 @@ class ChainWalk:
 
 @dataclass(frozen=True)
 class RecordCheck:
-    """Whether one decision's own hash and its link to the row before it both verify."""
+    """Whether one decision's own hash, its link to the row before it and its policy hash verify."""
 
     hash_ok: bool
     link_ok: bool
+    # The policy content hash stored with the decision is the hash of the version it cites.
+    policy_hash_ok: bool
 
     @property
     def ok(self) -> bool:
@@ -161,4 +163,5 @@ def decision_verify(*, decision: Decision) -> RecordCheck:
     return RecordCheck(
         hash_ok=DECISION_CHAIN.row_hash(decision) == decision.content_hash,
         link_ok=expected_previous is not None and decision.previous_hash == expected_previous,
+        policy_hash_ok=decision.policy_hash == decision.policy_version.content_hash,
     )

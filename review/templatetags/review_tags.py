@@ -2,14 +2,14 @@
 
 from django import template
 
+from policy.engine import OUTCOME_LABELS, Outcome
 from review.models import Review
-from triage.models import Outcome
 
 register = template.Library()
 
 OUTCOME_TAGS = {
     Outcome.URGENT_PATHWAY: "nhsuk-tag--red",
-    Outcome.FUSION_WITH_DECOMPRESSION: "nhsuk-tag--blue",
+    Outcome.FUSION_APPROPRIATE_WITH_DECOMPRESSION: "nhsuk-tag--blue",
     Outcome.OUTSIDE_STATEMENT: "nhsuk-tag--purple",
     Outcome.USUAL_PATHWAY_EXCEPTION: "nhsuk-tag--aqua-green",
     Outcome.NOT_ISOLATED_BACK_PAIN: "nhsuk-tag--orange",
@@ -25,7 +25,7 @@ VERDICT_TAGS = {
 
 @register.filter
 def outcome_label(value: str) -> str:
-    return Outcome(value).label if value in Outcome.values else value
+    return OUTCOME_LABELS.get(value, value)
 
 
 @register.filter

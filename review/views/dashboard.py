@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.roles import REVIEWER, role_required
+from policy.engine import OUTCOME_CHOICES
 from review.charts import Series, rate_chart, stacked_bar_chart
 from review.selectors.dashboard import (
     chain_verification_latest,
@@ -17,9 +18,8 @@ from review.selectors.dashboard import (
     unreviewed_backlog,
 )
 from review.services.verify import chain_verify
-from triage.models import Outcome
 
-OUTCOME_SERIES = tuple(Series(value, label) for value, label in Outcome.choices)
+OUTCOME_SERIES = tuple(Series(value, label) for value, label in OUTCOME_CHOICES)
 
 
 def _percent(part: int, whole: int) -> float | None:
@@ -77,7 +77,7 @@ def _by_practice(months, counts: list[dict]) -> dict:
 def _agreement() -> dict:
     by_outcome = latest_verdicts_by_outcome()
     rows = []
-    for value, label in Outcome.choices:
+    for value, label in OUTCOME_CHOICES:
         reviewed, agreed = by_outcome.get(value, (0, 0))
         rows.append(
             {

@@ -84,7 +84,7 @@ def test_check_deploy_reports_no_warnings():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env={
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
             **PRODUCTION_ENV,
         },
         capture_output=True,
@@ -93,3 +93,20 @@ def test_check_deploy_reports_no_warnings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_test_suite_differs_from_production_only_through_its_environment():
+    """pyproject.toml's pytest env turns HTTPS and hashed static files off; nothing else does."""
+    result = run_python(
+        "from django.conf import settings; print(settings.SECURE_SSL_REDIRECT, "
+        "settings.STATIC_MANIFEST)",
+        {**PRODUCTION_ENV},
+    )
+    assert result.stdout.split() == ["True", "True"], result.stderr
+    test_env = {**PRODUCTION_ENV, "DJANGO_SECURE_HTTPS": "false", "DJANGO_STATIC_MANIFEST": "false"}
+    result = run_python(
+        "from django.conf import settings; print(settings.SECURE_SSL_REDIRECT, "
+        "settings.STATIC_MANIFEST)",
+        test_env,
+    )
+    assert result.stdout.split() == ["False", "False"], result.stderr

@@ -1,0 +1,63 @@
+"""Keeps the apps layered: core and nhsuk <- policy <- triage <- review, never the other way."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each app, with the project apps it may import. Anything not listed is a wrong-way edge.
+ALLOWED = {
+    "nhsuk": set(),
+    "core": set(),
+    "policy": {"core", "nhsuk"},
+    "triage": {"core", "nhsuk", "policy"},
+    "review": {"core", "nhsuk", "policy", "triage"},
+}
+# Later apps (sign-in, API) sit on top, like review; config wires everything together.
+TOP_LEVEL_OK = {"config"}
+
+
+def _project_imports(path: Path) -> set[str]:
+    """The project apps a module imports (absolute imports only, first component)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found & (set(ALLOWED) | TOP_LEVEL_OK)
+
+
+def wrong_way_edges(root: Path) -> list[str]:
+    edges = []
+    for app, allowed in ALLOWED.items():
+        for path in sorted((root / app).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for target in sorted(_project_imports(path) - allowed - {app}):
+                edges.append(f"{path.relative_to(root)} imports {target}")
+    return edges
+
+
+def test_no_app_imports_an_app_above_it():
+    assert wrong_way_edges(ROOT) == []
+
+
+@pytest.mark.parametrize(
+    ("app", "source", "flagged"),
+    [
+        ("policy", "from triage.models import Decision\n", True),
+        ("core", "import review.models\n", True),
+        ("triage", "from policy.models import PolicyVersion\n", False),
+        ("review", "from triage.models import Decision\n", False),
+        ("nhsuk", "from policy import engine\n", True),
+    ],
+)
+def test_direction_checker_flags_exactly_the_wrong_way_edges(tmp_path, app, source, flagged):
+    # Guards the guard: a checker that never finds anything would pass vacuously.
+    (tmp_path / app).mkdir()
+    (tmp_path / app / "module.py").write_text(source)
+    assert bool(wrong_way_edges(tmp_path)) is flagged
