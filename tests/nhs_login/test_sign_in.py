@@ -121,7 +121,7 @@ def test_id_token_with_another_nonce_is_refused(oidc, practice):
     client = Client()
     start = client.get("/sign-in/nhs/")
     session = client.session
-    [key] = [k for k in session.keys() if k.startswith("_state_cis2_")]
+    [key] = [k for k in session.keys() if k.startswith("_state_cis2_")]  # noqa: SIM118
     state_data = session[key]
     state_data["data"]["nonce"] = "not-the-nonce-sent"
     session[key] = state_data
