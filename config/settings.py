@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -267,6 +268,13 @@ OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email nationalrbacac
 OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
 if "oidc" in AUTH_METHODS and not OIDC_ISSUER:
     raise ImproperlyConfigured("AUTH_METHODS includes oidc, so set OIDC_ISSUER too")
+if "oidc" in AUTH_METHODS:
+    # Sign-out posts here and is redirected to the provider's end_session_endpoint; CSP
+    # form-action also governs that redirect, so the provider's origin must be allowed.
+    _issuer = urlsplit(OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_issuer.scheme}://{_issuer.netloc}"
+    )
 # National RBAC role or activity code -> the service's group. A user gets every group one of
 # their selected role's codes maps to; with none, they are refused.
 OIDC_ROLE_GROUPS = env_json_object(

@@ -3,6 +3,7 @@
 Registered from tests/conftest.py so both the sign-in and the FHIR API tests can use it.
 """
 
+import copy
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -118,6 +119,9 @@ def use_provider(settings, provider: Provider) -> None:
     settings.OIDC_ICB_ODS_CODES = [ICB_ODS]
     settings.FHIR_API_ISSUER = provider.issuer
     settings.FHIR_API_CLIENTS = {API_CLIENT_ID: API_CLIENT_NAME}
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] = ["'self'", provider.issuer]
+    settings.CONTENT_SECURITY_POLICY = policy
     cis2_client_reset()
     keys_reset()
 
