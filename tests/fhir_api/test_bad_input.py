@@ -224,3 +224,17 @@ def test_submit_rejects_get(api):
     response = api.get("/fhir/QuestionnaireResponse")
     assert response.status_code == 405
     assert response["Allow"] == "POST"
+
+
+def test_superseded_version_is_refused_once_a_newer_one_is_in_effect(api, policy_admin):
+    from django.utils import timezone
+
+    from policy.services import policy_version_draft_start, policy_version_publish
+
+    draft = policy_version_draft_start(user=policy_admin)
+    policy_version_publish(version=draft, user=policy_admin, effective_from=timezone.localdate())
+    issue = refused(
+        post(api, response_for(version="1")), 422, "QuestionnaireResponse.questionnaire"
+    )
+    assert "'1'" in issue["diagnostics"]
+    assert post(api, response_for(version=str(draft.number))).status_code == 201
