@@ -6,6 +6,14 @@ BIN := $(VENV)/bin
 LOCK := requirements/dev.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 DEMO_DECISIONS ?= 300
+PORT ?= 8000
+# With AUTH_METHODS containing oidc, `make run` also starts a mock NHS CIS2 on MOCK_CIS2_PORT
+# and points sign-in and the FHIR API at it (see README, "Signing in with NHS CIS2").
+MOCK_CIS2_PORT ?= 9400
+ifneq (,$(findstring oidc,$(AUTH_METHODS)))
+export OIDC_ISSUER ?= http://localhost:$(MOCK_CIS2_PORT)
+export FHIR_API_CLIENTS ?= {"demo-gp-system": "Demo GP system"}
+endif
 
 .PHONY: run test lint format db-stop clean venv lock
 
@@ -23,7 +31,13 @@ run: $(STAMP)
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_policy
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --decisions-if-empty $(DEMO_DECISIONS)
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+ifneq (,$(findstring oidc,$(AUTH_METHODS)))
+	$(BIN)/python scripts/mock_cis2.py --port $(MOCK_CIS2_PORT) & MOCK=$$!; \
+	trap 'kill $$MOCK' EXIT INT TERM; \
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+else
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+endif
 
 test: $(STAMP)
 	$(BIN)/ruff check .

@@ -5,8 +5,10 @@ refuses to start without DJANGO_SECRET_KEY. With DATABASE_URL unset, an
 embedded PostgreSQL server in .pgdata/ is started (never SQLite).
 """
 
+import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -41,6 +43,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_json_object(name: str, default: dict) -> dict:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a JSON object: {exc}") from exc
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise ImproperlyConfigured(f"{name} must be a JSON object of strings to strings")
+    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -78,6 +95,8 @@ INSTALLED_APPS = [
     "policy",
     "triage",
     "review",
+    "nhs_login",
+    "fhir_api",
 ]
 
 MIDDLEWARE = [
@@ -243,3 +262,42 @@ LOGGING = {
 
 # Service-specific settings.
 AUDIT_SAMPLE_SIZE = env_int("AUDIT_SAMPLE_SIZE", 10)
+
+# Sign-in: local accounts, NHS CIS2 over OpenID Connect, or both (see README, "Signing in
+# with NHS CIS2").
+AUTH_METHODS = env_list("AUTH_METHODS", ["local"])
+if not AUTH_METHODS or set(AUTH_METHODS) - {"local", "oidc"}:
+    raise ImproperlyConfigured(
+        f"AUTH_METHODS must be local, oidc or local,oidc, not {os.environ.get('AUTH_METHODS')!r}"
+    )
+OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "fusion-triage")
+OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid profile email nationalrbacaccess")
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
+if "oidc" in AUTH_METHODS and not OIDC_ISSUER:
+    raise ImproperlyConfigured("AUTH_METHODS includes oidc, so set OIDC_ISSUER too")
+if "oidc" in AUTH_METHODS:
+    # Sign-out posts here and is redirected to the provider's end_session_endpoint; CSP
+    # form-action also governs that redirect, so the provider's origin must be allowed.
+    _issuer = urlsplit(OIDC_ISSUER)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        f"{_issuer.scheme}://{_issuer.netloc}"
+    )
+# National RBAC role or activity code -> the service's group. A user gets every group one of
+# their selected role's codes maps to; with none, they are refused.
+OIDC_ROLE_GROUPS = env_json_object(
+    "OIDC_ROLE_GROUPS",
+    {"R8000": "GP", "R8003": "GP", "B0380": "ICB reviewer", "B0370": "Policy admin"},
+)
+# Organisations whose staff may hold the ICB roles (ODS codes): NHS Derby and Derbyshire ICB.
+OIDC_ICB_ODS_CODES = env_list("OIDC_ICB_ODS_CODES", ["15M"])
+
+# The FHIR API: which OAuth clients may call it (client id -> name shown to reviewers), and
+# the issuer whose JWKS signs their bearer tokens (the sign-in provider unless set).
+FHIR_API_CLIENTS = env_json_object("FHIR_API_CLIENTS", {})
+FHIR_API_ISSUER = os.environ.get("FHIR_API_ISSUER", OIDC_ISSUER).rstrip("/")
+FHIR_CANONICAL_BASE = os.environ.get(
+    "FHIR_CANONICAL_BASE", "https://fusion-triage.derbyshire.nhs.uk/fhir"
+).rstrip("/")
+FHIR_MAX_BODY_BYTES = 64 * 1024

@@ -1,13 +1,15 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as site
+from nhs_login import views as nhs_login_views
 
 urlpatterns = [
     path("", site.home, name="home"),
-    path("sign-in/", site.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-in/", nhs_login_views.SignInView.as_view(), name="login"),
+    path("sign-in/nhs/", include("nhs_login.urls")),
+    path("sign-out/", nhs_login_views.sign_out, name="logout"),
+    path("fhir/", include("fhir_api.urls")),
     path("healthz", site.healthz, name="healthz"),
     path("accessibility/", site.accessibility, name="accessibility"),
     path("policy/", include("policy.urls")),

@@ -11,6 +11,9 @@ from core.triggers import TRUNCATE_SETTING
 
 PASSWORD = "correct-horse-battery-staple"
 
+# The mock OpenID Connect provider, for the sign-in, API and browser tests.
+pytest_plugins = ["tests.oidc_provider"]
+
 
 def _allow_truncate(sender, connection, **kwargs) -> None:
     """Transactional tests empty every table with TRUNCATE; the append-only guards allow it

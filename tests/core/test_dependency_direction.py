@@ -14,6 +14,9 @@ ALLOWED = {
     "policy": {"core", "nhsuk"},
     "triage": {"core", "nhsuk", "policy"},
     "review": {"core", "nhsuk", "policy", "triage"},
+    # Sign-in and the API sit on top, beside review.
+    "nhs_login": {"core", "nhsuk", "policy", "triage"},
+    "fhir_api": {"core", "nhsuk", "policy", "triage", "review", "nhs_login"},
 }
 # Later apps (sign-in, API) sit on top, like review; config wires everything together.
 TOP_LEVEL_OK = {"config"}
