@@ -190,7 +190,7 @@ def expect_question(page: Page, number: int) -> None:
 def start_referral(page: Page) -> None:
     """From the GP's start page, begin a new check: lands on the NHS number question."""
     go(page, page.get_by_role("button", name="Start a new referral check"))
-    expect(page).to_have_url(re.compile(r"/referrals/new/patient/$"))
+    expect(page).to_have_url(re.compile(r"/referrals/checks/[0-9a-f-]{36}/patient/$"))
 
 
 def choice(page: Page, name: str, value: str):
