@@ -9,6 +9,7 @@ urlpatterns = [
     path("sign-in/", site.SignInView.as_view(), name="login"),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", site.healthz, name="healthz"),
+    path("session/keep-alive/", site.session_keep_alive, name="keep_alive"),
     path("accessibility/", site.accessibility, name="accessibility"),
     path("policy/", include("policy.urls")),
     path("review/", include("review.urls")),
