@@ -179,7 +179,7 @@ class ReferralCheck(models.Model):
     )
     # Set when this check was started to replace a decision entered in error.
     corrects = models.ForeignKey(
-        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="corrected_by"
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="correcting_checks"
     )
 
     class Meta:

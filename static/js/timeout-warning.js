@@ -6,6 +6,18 @@
 // and signing in again returns to the page that was open.
 
 const dialog = document.querySelector('[data-module="app-timeout-warning"]')
+// Every tab shares one session, so tabs tell each other when it was last renewed.
+const RENEWED_KEY = 'fusion-triage-session-renewed'
+
+function shared (read, value) {
+  try {
+    if (read) return Number(window.localStorage.getItem(RENEWED_KEY)) || 0
+    window.localStorage.setItem(RENEWED_KEY, String(value))
+  } catch (error) {
+    // Storage turned off: each tab keeps its own timer.
+  }
+  return 0
+}
 
 function describe (milliseconds) {
   const seconds = Math.max(0, Math.ceil(milliseconds / 1000))
@@ -24,13 +36,15 @@ if (dialog && typeof dialog.showModal === 'function') {
   const announce = dialog.querySelector('[data-timeout-announce]')
   const stayButton = dialog.querySelector('[data-timeout-stay]')
   let lastRenewed = Date.now()
+  shared(false, lastRenewed)
   let opener = null
   let timer = null
   let ticker = null
 
-  const remaining = () => idle - (Date.now() - lastRenewed)
+  const remaining = () => idle - (Date.now() - Math.max(lastRenewed, shared(true)))
 
   const expire = () => {
+    if (remaining() > warning) return renewedElsewhere()
     window.clearInterval(ticker)
     // A fresh GET of this page: the server sends it to sign-in, which comes back here.
     window.location.assign(window.location.href)
@@ -43,6 +57,7 @@ if (dialog && typeof dialog.showModal === 'function') {
   }
 
   const open = () => {
+    if (remaining() > warning + 1000) return schedule() // used in another tab meanwhile
     opener = document.activeElement
     update()
     dialog.showModal()
@@ -55,7 +70,7 @@ if (dialog && typeof dialog.showModal === 'function') {
 
   const schedule = () => {
     window.clearTimeout(timer)
-    timer = window.setTimeout(open, Math.max(idle - warning, 0))
+    timer = window.setTimeout(open, Math.max(remaining() - warning, 0))
   }
 
   const close = () => {
@@ -77,7 +92,13 @@ if (dialog && typeof dialog.showModal === 'function') {
       return expire()
     }
     lastRenewed = Date.now()
+    shared(false, lastRenewed)
     close()
+    schedule()
+  }
+
+  function renewedElsewhere () {
+    if (dialog.open) close()
     schedule()
   }
 
@@ -91,6 +112,9 @@ if (dialog && typeof dialog.showModal === 'function') {
     // Escape: close the dialog and stay signed in, as the NHS.UK pattern does.
     event.preventDefault()
     stay()
+  })
+  window.addEventListener('storage', (event) => {
+    if (event.key === RENEWED_KEY) renewedElsewhere()
   })
   schedule()
 }

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.PROTECT,
-                        related_name="corrected_by",
+                        related_name="correcting_checks",
                         to="triage.decision",
                     ),
                 ),
