@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "core.context_processors.session_timeout",
             ],
         },
     },
@@ -185,6 +186,10 @@ AXES_RESET_ON_SUCCESS = True
 
 # Sessions expire after inactivity (each request renews the cookie).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
+# The timeout warning dialog opens this long before the idle sign-out (static/js/timeout.js).
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+# Unsubmitted referral checks untouched for this long are deleted by referral_drafts_purge.
+REFERRAL_DRAFT_DAYS = env_int("REFERRAL_DRAFT_DAYS", 30)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

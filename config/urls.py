@@ -11,6 +11,7 @@ urlpatterns = [
     path("sign-out/", nhs_login_views.sign_out, name="logout"),
     path("fhir/", include("fhir_api.urls")),
     path("healthz", site.healthz, name="healthz"),
+    path("session/keep-alive/", site.session_keep_alive, name="keep_alive"),
     path("accessibility/", site.accessibility, name="accessibility"),
     path("policy/", include("policy.urls")),
     path("review/", include("review.urls")),

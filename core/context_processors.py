@@ -1,5 +1,6 @@
 """Header navigation for the signed-in user's roles."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -25,3 +26,13 @@ def navigation(request: HttpRequest) -> dict:
             continue
         items.append({"text": text, "href": href, "current": request.path.startswith(href)})
     return {"nav_items": items}
+
+
+def session_timeout(request: HttpRequest) -> dict:
+    """When the timeout warning opens: the idle sign-out and how long before it to warn."""
+    return {
+        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
+        "session_warning_seconds": min(
+            settings.SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE
+        ),
+    }

@@ -7,7 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import SignInForm
 from core.roles import start_page_for
@@ -48,3 +48,14 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """An NHS-styled page for an expired or missing CSRF token, instead of Django's own."""
     return render(request, "403_csrf.html", status=403)
+
+
+@require_POST
+@never_cache
+def session_keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in": the request itself renews the session (SESSION_SAVE_EVERY_REQUEST).
+    204 when signed in; 401, not a redirect to sign-in, when the session has already gone."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    request.session.modified = True
+    return HttpResponse(status=204)

@@ -12,7 +12,7 @@ from policy.engine import OUTCOME_CHOICES
 from policy.models import PolicyVersion
 from policy.selectors import POLICY_SLUG
 from review.forms.review import DecisionFilterForm
-from review.selectors.review import DEFAULT_SORT, decision_reviewed
+from review.selectors.review import DEFAULT_SORT, decision_entered_in_error, decision_reviewed
 from triage.models import Decision, Practice
 
 SORT_CHOICES = [
@@ -26,6 +26,7 @@ SORT_CHOICES = [
     ("-practice", "Practice, Z to A"),
 ]
 REVIEWED_CHOICES = [("no", "Not reviewed yet"), ("yes", "Reviewed")]
+ENTERED_IN_ERROR_CHOICES = [("yes", "Entered in error"), ("no", "Not entered in error")]
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -95,6 +96,13 @@ class DecisionFilter(django_filters.FilterSet):
         method="filter_reviewed",
         error_messages={"invalid_choice": "Select whether the decision has been reviewed"},
     )
+    entered_in_error = django_filters.ChoiceFilter(
+        label="Entered in error",
+        choices=ENTERED_IN_ERROR_CHOICES,
+        empty_label="Entered in error or not",
+        method="filter_entered_in_error",
+        error_messages={"invalid_choice": "Select whether the decision was entered in error"},
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=SORT_CHOICES,
@@ -132,6 +140,10 @@ class DecisionFilter(django_filters.FilterSet):
 
     def filter_reviewed(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(decision_reviewed() if value == "yes" else ~decision_reviewed())
+
+    def filter_entered_in_error(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        marked = decision_entered_in_error()
+        return queryset.filter(marked if value == "yes" else ~marked)
 
     def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset

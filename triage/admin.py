@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from triage.models import AccessEvent, Clinician, Decision, Practice
+from triage.models import AccessEvent, Clinician, Decision, DecisionCorrection, Practice
 
 
 @admin.register(Practice)
@@ -30,3 +30,5 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 
 admin.site.register(AccessEvent, ReadOnlyAdmin)
+# Drafts (ReferralCheck) are left out on purpose: only the clinician who started one sees it.
+admin.site.register(DecisionCorrection, ReadOnlyAdmin)

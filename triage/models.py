@@ -1,5 +1,7 @@
 """Who refers (practices, clinicians) and the append-only records of decisions and reviews."""
 
+import uuid
+
 import pgtrigger
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -132,3 +134,92 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.user_id} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReferralCheck(models.Model):
+    """A GP's referral check in progress (a draft), then the link to the decision it made.
+
+    Not an audit record: a draft may be deleted, and old unsubmitted drafts are purged. Its
+    random id is both its address (/referrals/checks/<id>/...) and the submission key of the
+    decision it makes, so every page and every POST applies to this check only.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_checks"
+    )
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    policy_version = models.ForeignKey(
+        "policy.PolicyVersion", on_delete=models.PROTECT, related_name="+"
+    )
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True)
+    answers = models.JSONField(default=dict, blank=True)
+    last_step = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    decision = models.OneToOneField(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="referral_check"
+    )
+    # Set when this check was started to replace a decision entered in error.
+    corrects = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="correcting_checks"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["clinician", "-updated_at"],
+                condition=models.Q(decision__isnull=True),
+                name="check_in_progress_idx",
+            ),
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(decision__isnull=True),
+                name="check_stale_draft_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(nhs_number="") | models.Q(nhs_number__regex=r"^[0-9]{10}$"),
+                name="check_nhs_number_10_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Referral check {self.pk}"
+
+
+class DecisionCorrection(models.Model):
+    """A decision marked "entered in error": who, when and why. Append-only and hash-chained.
+
+    The decision itself is never changed. A replacement, if one is made, is the decision of
+    the ReferralCheck whose `corrects` points at the original.
+    """
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="correction")
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    reason = models.CharField(max_length=1000)
+    sequence = models.PositiveBigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-sequence"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="correction_reason_required"
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="correction_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+            protect_truncate("correction_no_truncate"),
+            chain_extends("correction_chain_extends"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Correction of decision {self.decision_id}"

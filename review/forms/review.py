@@ -63,6 +63,7 @@ class DecisionFilterForm(forms.Form):
                 Column("policy_version", css_class="nhsuk-grid-column-one-half"),
                 Column("reviewed", css_class="nhsuk-grid-column-one-half"),
             ),
+            Row(Column("entered_in_error", css_class="nhsuk-grid-column-one-half")),
             "sort",
             ButtonGroup(
                 HTML(SUBMIT_BUTTON.format(text="Apply filters")),

@@ -28,10 +28,11 @@ def decision_counts_since(*, since: datetime.date) -> list[dict]:
     """[{month, practice_id, outcome, n}] from `since` (a 1st of the month) on, in one query.
 
     Both the monthly and the per-practice figures fold from these few rows.
+    Decisions entered in error are left out: they were corrected away.
     """
     start, _ = month_bounds(since)
     rows = (
-        Decision.objects.filter(created_at__gte=start)
+        Decision.objects.filter(created_at__gte=start, correction__isnull=True)
         .annotate(month=TruncMonth("created_at"))
         .values("month", "practice_id", "outcome")
         .annotate(n=Count("*"))
@@ -59,6 +60,12 @@ def counts_by_practice_and_outcome(counts: list[dict]) -> list[dict]:
     return [
         {"ods_code": p.ods_code, "name": p.name, "counts": by_practice[p.pk]} for p in practices
     ]
+
+
+def entered_in_error_count_since(*, since: datetime.date) -> int:
+    """How many decisions from `since` on were marked entered in error (not in the counts)."""
+    start, _ = month_bounds(since)
+    return Decision.objects.filter(created_at__gte=start, correction__isnull=False).count()
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from review.models import Review
-from triage.models import AccessEvent, Decision
+from triage.models import AccessEvent, Decision, DecisionCorrection, ReferralCheck
 
 PAGE_SIZE = 25
 ACCESS_LOG_LIMIT = 50
@@ -66,12 +66,24 @@ def decision_reviewed() -> Exists:
     return Exists(Review.objects.filter(decision=OuterRef("pk")))
 
 
+def decision_entered_in_error() -> Exists:
+    return Exists(DecisionCorrection.objects.filter(decision=OuterRef("pk")))
+
+
+def decision_replaced_by() -> Subquery:
+    """The reference of the decision that replaced this one after it was entered in error."""
+    checks = ReferralCheck.objects.filter(corrects=OuterRef("pk"), decision__isnull=False)
+    return Subquery(checks.order_by("-updated_at").values("decision__reference")[:1])
+
+
 def decision_list_for_review() -> QuerySet[Decision]:
     """Every decision, with what the list shows and its latest verdict, in one query."""
     return (
         Decision.objects.select_related("practice", "clinician", "policy_version")
         .only(*LIST_FIELDS)
-        .annotate(latest_verdict=latest_review("verdict"))
+        .annotate(
+            latest_verdict=latest_review("verdict"), entered_in_error=decision_entered_in_error()
+        )
     )
 
 

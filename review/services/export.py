@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from django.db.models import QuerySet
 
 from policy.engine import CONDITION_CODES, RED_FLAG_CODES
-from review.selectors.review import latest_review
+from review.selectors.review import decision_replaced_by, latest_review
 
 CHUNK_SIZE = 2000
 # Spreadsheet programs run a cell that starts with one of these as a formula.
@@ -31,6 +31,10 @@ _COLUMNS = (
     ("latest_verdict", "latest_verdict"),
     ("answers", None),
     ("content_hash", "content_hash"),
+    ("correction__created_at", "entered_in_error_at"),
+    ("correction__corrected_by__username", "entered_in_error_by"),
+    ("correction__reason", "entered_in_error_reason"),
+    ("replaced_by", "replaced_by"),
 )
 ANSWER_COLUMNS = (
     "pain_location",
@@ -72,8 +76,8 @@ def _cells(row: tuple) -> list[str]:
             cells.extend(_answer_cells(value))
         elif field == "findings":
             cells.append(";".join(f["code"] for f in value if f.get("decisive")))
-        elif field == "created_at":
-            cells.append(value.isoformat())
+        elif field in ("created_at", "correction__created_at"):
+            cells.append(value.isoformat() if value else "")
         else:
             cells.append(value)
     return [csv_safe(cell) for cell in cells]
@@ -84,6 +88,8 @@ def decision_export_rows(decisions: QuerySet) -> Iterator[list[str]]:
     yield list(EXPORT_HEADER)
     if "latest_verdict" not in decisions.query.annotations:
         decisions = decisions.annotate(latest_verdict=latest_review("verdict"))
+    if "replaced_by" not in decisions.query.annotations:
+        decisions = decisions.annotate(replaced_by=decision_replaced_by())
     rows = decisions.values_list(*(field for field, _ in _COLUMNS)).iterator(chunk_size=CHUNK_SIZE)
     for row in rows:
         yield _cells(row)

@@ -1,4 +1,5 @@
-"""Prove that nothing was altered: recompute every hash and check every link of both chains.
+"""Prove that nothing was altered: recompute every hash and check every link of each chain
+(decisions, reviews, and "entered in error" corrections).
 
 A row edited in place no longer matches its content hash; a deleted row leaves a gap in the
 sequence; a row slipped in out of order does not link to its predecessor's hash; rows cut off
@@ -14,7 +15,8 @@ from django.utils import timezone
 from core.chain import GENESIS_HASH, content_hash
 from review.models import ChainVerification, Review
 from review.services.reviews import REVIEW_CHAIN
-from triage.models import Decision
+from triage.models import Decision, DecisionCorrection
+from triage.services.corrections import CORRECTION_CHAIN
 from triage.services.decisions import DECISION_CHAIN
 
 CHUNK_SIZE = 2000
@@ -103,6 +105,13 @@ def _describe_review(row: Mapping) -> str:
     return f"review (sequence {row['sequence']}) of decision {row['decision__reference']}"
 
 
+def _describe_correction(row: Mapping) -> str:
+    return (
+        f"entered-in-error correction (sequence {row['sequence']}) of decision "
+        f"{row['decision__reference']}"
+    )
+
+
 def _shorter_than_last_run(decisions: int, reviews: int) -> str:
     last = ChainVerification.objects.filter(ok=True).first()
     if last is None:
@@ -121,7 +130,11 @@ def _shorter_than_last_run(decisions: int, reviews: int) -> str:
 
 
 def chain_verify(*, run_by: str) -> ChainVerification:
-    """Walk both chains from the start, record the run (also when all is well) and return it."""
+    """Walk every chain from the start, record the run (also when all is well) and return it.
+
+    The run's row counts decisions and reviews; the corrections walked are on the returned
+    object as `corrections_checked` (not stored: that needs a column on ChainVerification).
+    """
     started_at = timezone.now()
     decisions = chain_walk(
         _rows(Decision, DECISION_CHAIN.hashed_fields),
@@ -137,9 +150,17 @@ def chain_verify(*, run_by: str) -> ChainVerification:
             describe=_describe_review,
         )
         problem = reviews.problem.message if reviews.problem else ""
+    corrections = ChainWalk(0, None)
+    if not problem:
+        corrections = chain_walk(
+            _rows(DecisionCorrection, CORRECTION_CHAIN.hashed_fields, "decision__reference"),
+            content=CORRECTION_CHAIN.content,
+            describe=_describe_correction,
+        )
+        problem = corrections.problem.message if corrections.problem else ""
     if not problem:
         problem = _shorter_than_last_run(decisions.checked, reviews.checked)
-    return ChainVerification.objects.create(
+    run = ChainVerification.objects.create(
         started_at=started_at,
         finished_at=timezone.now(),
         ok=not problem,
@@ -148,6 +169,8 @@ def chain_verify(*, run_by: str) -> ChainVerification:
         first_problem=problem,
         run_by=run_by[:150],
     )
+    run.corrections_checked = corrections.checked
+    return run
 
 
 def decision_verify(*, decision: Decision) -> RecordCheck:

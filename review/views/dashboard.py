@@ -14,6 +14,7 @@ from review.selectors.dashboard import (
     counts_by_practice_and_outcome,
     dashboard_months,
     decision_counts_since,
+    entered_in_error_count_since,
     latest_verdicts_by_outcome,
     unreviewed_backlog,
 )
@@ -127,6 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "practices": _by_practice(months, counts),
             "agreement": _agreement(),
             "backlog": unreviewed_backlog(),
+            "entered_in_error": entered_in_error_count_since(since=months[0]),
             "verification": chain_verification_latest(),
         },
     )

@@ -4,6 +4,7 @@
 // support ES modules, which is nhsuk-frontend's own test for "nhsuk-frontend-supported".
 // Until this runs (or if it never does) conditional reveals stay visible.
 import { initAll } from '../nhsuk/nhsuk-frontend.min.js'
+import './timeout-warning.js'
 
 document.body.classList.add('js-enabled', 'nhsuk-frontend-supported')
 initAll()

@@ -190,7 +190,7 @@ def expect_question(page: Page, number: int) -> None:
 def start_referral(page: Page) -> None:
     """From the GP's start page, begin a new check: lands on the NHS number question."""
     go(page, page.get_by_role("button", name="Start a new referral check"))
-    expect(page).to_have_url(re.compile(r"/referrals/new/patient/$"))
+    expect(page).to_have_url(re.compile(r"/referrals/checks/[0-9a-f-]{36}/patient/$"))
 
 
 def choice(page: Page, name: str, value: str):
@@ -206,10 +206,13 @@ def answer_questionnaire(
     conditions: tuple[str, ...] = (),
     planned: bool = False,
     destabilising: bool | None = None,
+    nhs_number: str = NHS_NUMBER,
+    submit: bool = True,
 ) -> None:
-    """Answer every question with the mouse, then submit from the check page."""
+    """Answer every question with the mouse, then (unless `submit` is False) submit from the
+    check page."""
     expect_question(page, 1)
-    page.get_by_label("What is the patient's NHS number?").fill(NHS_NUMBER)
+    page.get_by_label("What is the patient's NHS number?").fill(nhs_number)
     continue_(page)
     expect_question(page, 2)
     for flag in red_flags or (NONE_OF_THESE,):
@@ -233,7 +236,8 @@ def answer_questionnaire(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check your answers before getting the decision"
     )
-    go(page, page.get_by_role("button", name="Submit and get the decision"))
+    if submit:
+        go(page, page.get_by_role("button", name="Submit and get the decision"))
 
 
 def decision_make(*, user, practice, version, nhs_number: str = "9434765919", **answers):

@@ -116,7 +116,7 @@ def test_gp_can_change_each_answer_from_the_check_page(page: Page, gp, policy_v1
     answer_up_to_decompression(page)
     choice(page, "decompression_planned", "no").check()
     continue_(page)
-    expect(page).to_have_url(re.compile(r"/referrals/new/check/$"))
+    expect(page).to_have_url(re.compile(r"/referrals/checks/[0-9a-f-]{36}/check/$"))
     screenshot(page, "check-answers")
 
     steps = {
@@ -128,15 +128,17 @@ def test_gp_can_change_each_answer_from_the_check_page(page: Page, gp, policy_v1
     }
     for question, step in steps.items():
         go(page, page.get_by_role("link", name=f"Change {question.lower()}"))
-        expect(page).to_have_url(re.compile(rf"/referrals/new/{step}/\?change=1$"))
+        expect(page).to_have_url(
+            re.compile(rf"/referrals/checks/[0-9a-f-]{{36}}/{step}/\?change=1$")
+        )
         go(page, page.get_by_role("link", name="Back"))
-        expect(page).to_have_url(re.compile(r"/referrals/new/check/$"))
+        expect(page).to_have_url(re.compile(r"/referrals/checks/[0-9a-f-]{36}/check/$"))
 
     go(page, page.get_by_role("link", name="Change where is the patient's pain?"))
     expect(page.get_by_label(PAIN_BACK_ONLY, exact=True)).to_be_checked()
     page.get_by_label(PAIN_BACK_AND_LEG, exact=True).check()
     continue_(page)
-    expect(page).to_have_url(re.compile(r"/referrals/new/check/$"))
+    expect(page).to_have_url(re.compile(r"/referrals/checks/[0-9a-f-]{36}/check/$"))
     pain_row = page.locator(".nhsuk-summary-list__row", has_text="Where is the patient's pain?")
     expect(pain_row.locator(".nhsuk-summary-list__value")).to_have_text(PAIN_BACK_AND_LEG)
 
@@ -205,7 +207,7 @@ def test_gp_completes_a_referral_check_with_the_keyboard_only(page: Page, gp, po
     tab_to(page, page.get_by_role("button", name="Continue"))
     press(page, "Enter")
 
-    expect(page).to_have_url(re.compile(r"/referrals/new/check/$"))
+    expect(page).to_have_url(re.compile(r"/referrals/checks/[0-9a-f-]{36}/check/$"))
     tab_to(page, page.get_by_role("button", name="Submit and get the decision"))
     press(page, "Enter")
     expect_decision(page, "fusion_appropriate_with_decompression")

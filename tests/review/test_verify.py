@@ -37,7 +37,8 @@ def verify_chain_fails() -> str:
 
 def test_intact_chain_passes_and_the_run_is_recorded(chain, capsys):
     call_command("verify_chain")
-    assert "Chain intact: 4 decisions and 3 reviews verified" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Chain intact: 4 decisions, 3 reviews and 0 corrections verified" in out
     run = ChainVerification.objects.get()
     assert run.ok and run.first_problem == ""
     assert (run.decisions_checked, run.reviews_checked, run.run_by) == (4, 3, "command")
@@ -167,3 +168,38 @@ def test_verify_chain_command_exits_0_when_intact_and_1_naming_the_bad_record(
     assert manage_py_exit_code(monkeypatch, "verify_chain") == 1
     assert f"decision {chain[1].reference} (sequence 2): content hash" in capsys.readouterr().err
     assert [run.ok for run in ChainVerification.objects.order_by("id")] == [True, False]
+
+
+CORRECTION_TRIGGER = "triage.DecisionCorrection:correction_append_only"
+
+
+@pytest.fixture
+def corrected(chain, gp):
+    """Two of the chain's decisions marked as entered in error."""
+    from triage.services.corrections import decision_correct
+
+    return [
+        decision_correct(decision=chain[0], user=gp, reason="Wrong patient's NHS number"),
+        decision_correct(decision=chain[2], user=gp, reason="Red flag ticked by mistake"),
+    ]
+
+
+def test_verifier_walks_the_correction_chain(corrected, capsys):
+    call_command("verify_chain")
+    assert "4 decisions, 3 reviews and 2 corrections verified" in capsys.readouterr().out
+
+
+def test_verifier_catches_an_edited_correction(corrected, chain):
+    with pgtrigger.ignore(CORRECTION_TRIGGER):
+        type(corrected[1]).objects.filter(pk=corrected[1].pk).update(reason="Changed later")
+    message = verify_chain_fails()
+    assert (
+        f"entered-in-error correction (sequence 2) of decision {chain[2].reference}: "
+        "content hash does not match — the row was edited" in message
+    )
+
+
+def test_verifier_catches_a_deleted_correction(corrected):
+    with pgtrigger.ignore(CORRECTION_TRIGGER):
+        type(corrected[0]).objects.filter(pk=corrected[0].pk).delete()
+    assert "sequence 1 missing — a row was deleted" in verify_chain_fails()

@@ -16,22 +16,9 @@ from policy.services import (
     policy_version_publish,
 )
 from tests.conftest import answers_for
+from tests.triage.support import answer_every_question, check_url, submit
 from triage.models import Decision
 from triage.services.decisions import DECISION_CHAIN, decision_record
-
-
-def answer_every_question(client, conditions=("none",)) -> str:
-    """Walk a GP through every page to the check page; return the journey's submission key."""
-    client.post(reverse("triage:begin"))
-    for step, data in [
-        ("patient", {"nhs_number": "9434765919"}),
-        ("red-flags", {"red_flags": ["none"]}),
-        ("pain", {"pain_location": "back_only"}),
-        ("conditions", {"conditions": list(conditions)}),
-        ("decompression", {"decompression_planned": "no"}),
-    ]:
-        client.post(reverse("triage:step", args=[step]), data)
-    return client.get(reverse("triage:check")).context["journey"].submission_key
 
 
 def record(user, practice, **answer_overrides):
@@ -84,11 +71,14 @@ def test_same_submission_key_never_makes_a_second_decision(gp, practice, policy_
 
 
 def test_resubmitting_the_check_page_shows_the_first_decision(gp_client, policy_v1):
-    key = answer_every_question(gp_client)
-    first = gp_client.post(reverse("triage:check"), {"submission_key": key})
-    second = gp_client.post(reverse("triage:check"), {"submission_key": key})
+    check_id = answer_every_question(gp_client)
+    first = submit(gp_client, check_id)
+    second = submit(gp_client, check_id)
     assert Decision.objects.count() == 1
     assert first["Location"] == second["Location"]
+    shown = gp_client.get(second["Location"]).content.decode()
+    reference = Decision.objects.get().reference
+    assert f"This referral check was already recorded as {reference}" in shown
 
 
 def test_chain_links_each_decision_to_the_one_before(gp, practice, policy_v1):
@@ -205,21 +195,21 @@ def test_decision_page_uses_its_own_policy_version_after_a_newer_one(
 
 
 def test_database_fault_on_submit_keeps_the_answers(gp_client, policy_v1, monkeypatch):
-    key = answer_every_question(gp_client)
+    check_id = answer_every_question(gp_client)
 
     def failing(**kwargs):
         raise DatabaseError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("triage.views.questionnaire.decision_record", failing)
-    response = gp_client.post(reverse("triage:check"), {"submission_key": key})
+    monkeypatch.setattr("triage.services.checks.decision_record", failing)
+    response = submit(gp_client, check_id)
     assert response.status_code == 503
     assert "Your answers have not been lost" in response.content.decode()
     assert Decision.objects.count() == 0
     monkeypatch.undo()
-    check = gp_client.get(reverse("triage:check"))
+    check = gp_client.get(check_url(check_id))
     assert check.status_code == 200
     assert "943 476 5919" in check.content.decode()
-    retry = gp_client.post(reverse("triage:check"), {"submission_key": key})
+    retry = submit(gp_client, check_id)
     assert retry.status_code == 302
     assert Decision.objects.count() == 1
 
@@ -233,21 +223,33 @@ def test_gp_without_a_practice_gets_403(client, db, policy_v1):
 
 
 @pytest.mark.parametrize(
-    ("method", "name", "args"),
+    ("method", "name", "with_check"),
     [
-        ("get", "triage:begin", []),
-        ("delete", "triage:check", []),
-        ("post", "triage:start", []),
+        ("get", "triage:begin", False),
+        ("delete", "triage:check", True),
+        ("put", "triage:check_delete", True),
+        ("post", "triage:start", False),
     ],
 )
-def test_questionnaire_views_reject_the_wrong_method(gp_client, policy_v1, method, name, args):
+def test_questionnaire_views_reject_the_wrong_method(
+    gp_client, policy_v1, method, name, with_check
+):
+    args = [answer_every_question(gp_client)] if with_check else []
     response = getattr(gp_client, method)(reverse(name, args=args))
     assert response.status_code == 405
 
 
-@pytest.mark.parametrize("name", ["triage:start", "triage:check"])
-def test_questionnaire_requires_sign_in(client, db, name):
-    response = client.get(reverse(name))
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("triage:start", []),
+        ("triage:check", [uuid.uuid4()]),
+        ("triage:step", [uuid.uuid4(), "pain"]),
+        ("triage:check_delete", [uuid.uuid4()]),
+    ],
+)
+def test_questionnaire_requires_sign_in(client, db, name, args):
+    response = client.get(reverse(name, args=args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -261,7 +263,7 @@ def test_questionnaire_is_for_gps_only(request, policy_v1, persona_client):
 def test_policy_change_during_a_journey_is_flagged_before_deciding(
     gp_client, policy_admin, policy_v1
 ):
-    key = answer_every_question(gp_client, conditions=["sacroiliac_joint_dysfunction"])
+    check_id = answer_every_question(gp_client, conditions=["sacroiliac_joint_dysfunction"])
     draft = policy_version_draft_start(user=policy_admin)
     policy_version_draft_update(
         version=draft,
@@ -274,10 +276,10 @@ def test_policy_change_during_a_journey_is_flagged_before_deciding(
     )
     policy_version_publish(version=draft, user=policy_admin, effective_from=timezone.localdate())
 
-    response = gp_client.post(reverse("triage:check"), {"submission_key": key}, follow=True)
+    response = gp_client.post(check_url(check_id), follow=True)
     assert Decision.objects.count() == 0
     assert "The policy changed to version 2" in response.content.decode()
-    gp_client.post(reverse("triage:check"), {"submission_key": key})
+    submit(gp_client, check_id)
     decision = Decision.objects.get()
     assert decision.policy_version.number == 2
     assert decision.outcome == "usual_pathway_exception"

@@ -3,39 +3,25 @@
 import pytest
 from django.urls import reverse
 
+from tests.triage.support import answer, begin, check_url, step_url, submit
 from triage.models import Decision
-
-STEP = "triage:step"
-
-
-def begin(client):
-    response = client.post(reverse("triage:begin"))
-    assert response.status_code == 302
-    return response
-
-
-def answer(client, step, data, *, change=False):
-    url = reverse(STEP, args=[step]) + ("?change=1" if change else "")
-    return client.post(url, data)
 
 
 def walk(client, *, nhs="943 476 5919", flags=("none",), pain="back_only", conditions=("none",),
          planned="no", destabilising=None):  # fmt: skip
-    begin(client)
-    answer(client, "patient", {"nhs_number": nhs})
-    response = answer(client, "red-flags", {"red_flags": list(flags)})
+    check_id = begin(client)
+    answer(client, check_id, "patient", {"nhs_number": nhs})
+    response = answer(client, check_id, "red-flags", {"red_flags": list(flags)})
     if flags != ("none",):
         return response
-    answer(client, "pain", {"pain_location": pain})
-    answer(client, "conditions", {"conditions": list(conditions)})
+    answer(client, check_id, "pain", {"pain_location": pain})
+    answer(client, check_id, "conditions", {"conditions": list(conditions)})
     data = {"decompression_planned": planned}
     if destabilising:
         data["decompression_destabilising"] = destabilising
-    answer(client, "decompression", data)
-    check = client.get(reverse("triage:check"))
-    assert check.status_code == 200
-    key = check.context["journey"].submission_key
-    return client.post(reverse("triage:check"), {"submission_key": key})
+    answer(client, check_id, "decompression", data)
+    assert client.get(check_url(check_id)).status_code == 200
+    return submit(client, check_id)
 
 
 @pytest.mark.parametrize(
@@ -88,71 +74,61 @@ def test_decision_page_links_each_reason_to_its_clause(gp_client, policy_v1):
 
 
 def test_changing_an_answer_from_the_check_page_returns_to_it(gp_client, policy_v1):
-    begin(gp_client)
-    answer(gp_client, "patient", {"nhs_number": "9434765919"})
-    answer(gp_client, "red-flags", {"red_flags": ["none"]})
-    answer(gp_client, "pain", {"pain_location": "back_only"})
-    answer(gp_client, "conditions", {"conditions": ["none"]})
-    answer(gp_client, "decompression", {"decompression_planned": "no"})
-    change = gp_client.get(reverse(STEP, args=["pain"]) + "?change=1")
+    check_id = begin(gp_client)
+    for step in ("patient", "red-flags", "pain", "conditions", "decompression"):
+        answer(gp_client, check_id, step)
+    change = gp_client.get(step_url(check_id, "pain", change=True))
     assert 'value="back_only" checked' in change.content.decode()
-    response = answer(gp_client, "pain", {"pain_location": "back_and_leg"}, change=True)
-    assert response["Location"] == reverse("triage:check")
-    check = gp_client.get(reverse("triage:check"))
+    response = answer(gp_client, check_id, "pain", {"pain_location": "back_and_leg"}, change=True)
+    assert response["Location"] == check_url(check_id)
+    check = gp_client.get(check_url(check_id))
     assert "Back and one or both legs" in check.content.decode()
-    key = check.context["journey"].submission_key
-    gp_client.post(reverse("triage:check"), {"submission_key": key})
+    submit(gp_client, check_id)
     assert Decision.objects.get().outcome == "not_isolated_back_pain"
 
 
 def test_check_page_has_a_change_link_for_every_answer(gp_client, policy_v1):
-    begin(gp_client)
-    answer(gp_client, "patient", {"nhs_number": "9434765919"})
-    answer(gp_client, "red-flags", {"red_flags": ["none"]})
-    answer(gp_client, "pain", {"pain_location": "back_only"})
-    answer(gp_client, "conditions", {"conditions": ["none"]})
+    check_id = begin(gp_client)
+    for step in ("patient", "red-flags", "pain", "conditions"):
+        answer(gp_client, check_id, step)
     answer(
         gp_client,
+        check_id,
         "decompression",
         {"decompression_planned": "yes", "decompression_destabilising": "no"},
     )
-    body = gp_client.get(reverse("triage:check")).content.decode()
+    body = gp_client.get(check_url(check_id)).content.decode()
     for step in ("patient", "red-flags", "pain", "conditions", "decompression"):
-        assert f"{reverse(STEP, args=[step])}?change=1" in body
+        assert step_url(check_id, step, change=True) in body
 
 
 def test_skipping_ahead_sends_the_gp_to_the_first_unanswered_question(gp_client, policy_v1):
-    begin(gp_client)
-    response = gp_client.get(reverse(STEP, args=["conditions"]))
-    assert response["Location"] == reverse(STEP, args=["patient"])
-    assert gp_client.get(reverse("triage:check"))["Location"] == reverse(STEP, args=["patient"])
+    check_id = begin(gp_client)
+    response = gp_client.get(step_url(check_id, "conditions"))
+    assert response["Location"] == step_url(check_id, "patient")
+    assert gp_client.get(check_url(check_id))["Location"] == step_url(check_id, "patient")
 
 
 def test_answers_survive_going_back(gp_client, policy_v1):
-    begin(gp_client)
-    answer(gp_client, "patient", {"nhs_number": "9434765919"})
-    answer(gp_client, "red-flags", {"red_flags": ["none"]})
-    body = gp_client.get(reverse(STEP, args=["patient"])).content.decode()
+    check_id = begin(gp_client)
+    answer(gp_client, check_id, "patient")
+    answer(gp_client, check_id, "red-flags")
+    body = gp_client.get(step_url(check_id, "patient")).content.decode()
     assert 'value="943 476 5919"' in body
-    body = gp_client.get(reverse(STEP, args=["red-flags"])).content.decode()
+    body = gp_client.get(step_url(check_id, "red-flags")).content.decode()
     assert 'value="none" checked' in body
 
 
 def test_questions_use_the_policy_versions_wording(gp_client, policy_v1):
-    begin(gp_client)
-    answer(gp_client, "patient", {"nhs_number": "9434765919"})
-    body = gp_client.get(reverse(STEP, args=["red-flags"])).content.decode()
+    check_id = begin(gp_client)
+    answer(gp_client, check_id, "patient")
+    body = gp_client.get(step_url(check_id, "red-flags")).content.decode()
     assert policy_v1.questions["red_flags"]["legend"].replace("'", "&#x27;") in body
     for criterion in policy_v1.rules["criteria"]:
         if criterion["group"] == "red_flag":
             assert criterion["label"] in body
 
 
-def test_without_a_journey_the_steps_send_the_gp_to_start(gp_client, policy_v1):
-    response = gp_client.get(reverse(STEP, args=["pain"]))
-    assert response["Location"] == reverse("triage:start")
-
-
 def test_unknown_step_is_404(gp_client, policy_v1):
-    begin(gp_client)
-    assert gp_client.get(reverse(STEP, args=["nope"])).status_code == 404
+    check_id = begin(gp_client)
+    assert gp_client.get(step_url(check_id, "nope")).status_code == 404

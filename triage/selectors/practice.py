@@ -14,7 +14,7 @@ def clinician_for_user(user) -> Clinician | None:
 def decision_list_for_practice(*, practice: Practice, search: str = "") -> QuerySet[Decision]:
     decisions = (
         Decision.objects.filter(practice=practice)
-        .select_related("clinician", "policy_version")
+        .select_related("clinician", "policy_version", "correction")
         .order_by("-sequence")
     )
     search = search.strip()

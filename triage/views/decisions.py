@@ -2,16 +2,19 @@
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from triage.journey import journey_get
 from triage.nhs_number import nhs_number_format
 from triage.presentation import advice_rows, answer_rows, finding_rows, outcome_display
+from triage.selectors.checks import check_list_in_progress
 from triage.selectors.practice import decision_get_for_practice, decision_list_for_practice
-from triage.views.questionnaire import gp_view
+from triage.services.checks import STEP_TITLES, check_next_step
+from triage.services.corrections import correction_allowed
+from triage.views.questionnaire import gp_view, step_url
 
 PAGE_SIZE = 20
 
@@ -31,7 +34,16 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
             "practice": clinician.practice,
             "page": page,
             "search": search,
-            "journey": journey_get(request),
+            "draft_days": settings.REFERRAL_DRAFT_DAYS,
+            "checks_in_progress": [
+                {
+                    "check": check,
+                    "nhs_number": nhs_number_format(check.nhs_number) if check.nhs_number else "",
+                    "last_answered": STEP_TITLES.get(check.last_step, ""),
+                    "continue_url": step_url(check, check_next_step(check)),
+                }
+                for check in check_list_in_progress(user=request.user)
+            ],
             "prev_url": f"?{query}page={page.previous_page_number()}#decisions"
             if page.has_previous()
             else "",
@@ -62,7 +74,14 @@ def _decision_context(decision) -> dict:
 @require_GET
 def decision_detail(request: HttpRequest, clinician, reference: str) -> HttpResponse:
     decision = decision_get_for_practice(reference=reference, practice=clinician.practice)
-    return render(request, "triage/decision.html", _decision_context(decision))
+    return render(
+        request,
+        "triage/decision.html",
+        {
+            **_decision_context(decision),
+            "can_correct": correction_allowed(decision=decision, user=request.user),
+        },
+    )
 
 
 @gp_view

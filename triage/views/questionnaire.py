@@ -1,4 +1,7 @@
-"""The GP questionnaire: one question per page, state in the session, then check and submit."""
+"""The GP questionnaire: one question per page, each check at its own address, then submit.
+
+Every page lives under /referrals/checks/<id>/ and every POST is applied to that check only.
+"""
 
 import logging
 import uuid
@@ -14,8 +17,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.roles import GP, role_required
-from policy.models import PolicyVersion
-from policy.selectors import policy_version_current
 from triage.forms.questionnaire import (
     ConditionsForm,
     DecompressionForm,
@@ -23,20 +24,28 @@ from triage.forms.questionnaire import (
     PatientForm,
     RedFlagsForm,
 )
-from triage.journey import (
-    CHECK,
-    STEPS,
-    Journey,
-    journey_clear,
-    journey_get,
-    journey_save,
-    journey_start,
-)
-from triage.models import Decision
+from triage.models import ReferralCheck
 from triage.nhs_number import nhs_number_format
 from triage.presentation import answer_rows
+from triage.selectors.checks import check_get_for_clinician
 from triage.selectors.practice import clinician_for_user
-from triage.services.decisions import decision_record
+from triage.services.checks import (
+    CHECK,
+    STEP_TITLES,
+    STEPS,
+    CheckAlreadySubmitted,
+    CheckGone,
+    StepNotReached,
+    check_answer,
+    check_can_visit,
+    check_delete,
+    check_full_answers,
+    check_next_step,
+    check_page_after,
+    check_start,
+    check_submit,
+)
+from triage.services.decisions import NoPolicyInEffect
 
 logger = logging.getLogger(__name__)
 
@@ -47,13 +56,10 @@ FORMS = {
     "conditions": ConditionsForm,
     "decompression": DecompressionForm,
 }
-TITLES = {
-    "patient": "Patient's NHS number",
-    "red-flags": "Red flags",
-    "pain": "Where the pain is",
-    "conditions": "Diagnosed conditions",
-    "decompression": "Planned decompression",
-}
+NO_POLICY = (
+    "Referral checks are unavailable: no version of the policy is in effect yet. "
+    "Contact the ICB clinical policy team."
+)
 
 
 def gp_view(view: Callable) -> Callable:
@@ -70,149 +76,197 @@ def gp_view(view: Callable) -> Callable:
     return wrapped
 
 
-def _step_url(step: str, *, change: bool = False) -> str:
-    url = reverse("triage:check") if step == CHECK else reverse("triage:step", args=[step])
-    return f"{url}?change=1" if change and step != CHECK else url
+def step_url(check: ReferralCheck, step: str, *, change: bool = False) -> str:
+    if step == CHECK:
+        return reverse("triage:check", args=[check.pk])
+    url = reverse("triage:step", args=[check.pk, step])
+    return f"{url}?change=1" if change else url
 
 
-def _record(request: HttpRequest, clinician, journey: Journey) -> HttpResponse:
-    """Store the decision; on a database fault keep the journey and say nothing was lost."""
-    version = PolicyVersion.objects.get(pk=journey.policy_version_id)
+def check_gone(request: HttpRequest) -> HttpResponse:
+    """The page for a check that is not there (deleted in another tab, purged, someone
+    else's, or a mistyped address): the same 404 in every case, so nothing leaks."""
+    return render(request, "triage/check_gone.html", status=404)
+
+
+def _get_check(request: HttpRequest, check_id: uuid.UUID) -> ReferralCheck:
+    check = check_get_for_clinician(check_id=check_id, user=request.user)
+    if check is None:
+        raise CheckGone(CheckGone.__doc__)
+    return check
+
+
+def check_view(view: Callable) -> Callable:
+    """A GP view of one of their own checks: 404 for anyone else's or one that is gone."""
+
+    @gp_view
+    @wraps(view)
+    def wrapped(request: HttpRequest, clinician, check_id: uuid.UUID, *args, **kwargs):
+        try:
+            return view(request, clinician, _get_check(request, check_id), *args, **kwargs)
+        except CheckGone:
+            return check_gone(request)
+
+    return wrapped
+
+
+def _already_recorded(request: HttpRequest, error: CheckAlreadySubmitted) -> HttpResponse:
+    messages.info(
+        request,
+        f"This referral check was already recorded as {error.decision.reference}. "
+        "Nothing new was stored.",
+    )
+    return redirect("triage:decision", reference=error.decision.reference)
+
+
+def _submit(request: HttpRequest, check: ReferralCheck, *, urgent: bool = False) -> HttpResponse:
+    """Record the check's decision; on a database fault keep the check and say nothing was lost."""
     try:
-        decision, _ = decision_record(
-            user=request.user,
-            practice=clinician.practice,
-            nhs_number=journey.nhs_number,
-            answers=journey.full_answers(),
-            submission_key=uuid.UUID(journey.submission_key),
-            version=version,
-        )
+        result = check_submit(check_id=check.pk, user=request.user, urgent=urgent)
+    except StepNotReached as error:
+        return redirect(step_url(check, error.next_step))
     except DatabaseError:
-        logger.exception("Storing a decision failed; the journey is kept in the session")
-        return render(request, "triage/submission_failed.html", status=503)
-    journey_clear(request)
-    return redirect("triage:decision", reference=decision.reference)
+        logger.exception("Storing a decision failed; the referral check is kept")
+        return render(request, "triage/submission_failed.html", {"check": check}, status=503)
+    if result.policy_changed_to is not None:
+        messages.warning(
+            request,
+            f"The policy changed to version {result.policy_changed_to.number} while you were "
+            "answering. Check the answers against its wording, then submit again.",
+        )
+        return redirect(step_url(check, CHECK))
+    if not result.created:
+        return _already_recorded(request, CheckAlreadySubmitted(result.decision))
+    return redirect("triage:decision", reference=result.decision.reference)
 
 
 @gp_view
 @require_POST
-def journey_begin(request: HttpRequest, clinician) -> HttpResponse:
-    version = policy_version_current()
-    if version is None:
-        messages.error(
-            request,
-            "Referral checks are unavailable: no version of the policy is in effect yet. "
-            "Contact the ICB clinical policy team.",
-        )
+def check_begin(request: HttpRequest, clinician) -> HttpResponse:
+    try:
+        check = check_start(user=request.user, practice=clinician.practice)
+    except NoPolicyInEffect:
+        messages.error(request, NO_POLICY)
         return redirect("triage:start")
-    journey_start(request, policy_version_id=version.pk)
-    return redirect(_step_url("patient"))
+    return redirect(step_url(check, STEPS[0]))
 
 
-@gp_view
+@check_view
 @require_http_methods(["GET", "POST"])
-def step(request: HttpRequest, clinician, step: str) -> HttpResponse:
+def step(request: HttpRequest, clinician, check: ReferralCheck, step: str) -> HttpResponse:
     if step not in FORMS:
         raise Http404("No such question")
-    journey = journey_get(request)
-    if journey is None:
-        messages.info(request, "Start a new referral check.")
-        return redirect("triage:start")
-    if not journey.can_visit(step):
-        return redirect(_step_url(journey.next_step()))
+    if check.decision_id:
+        if request.method == "POST":
+            return _already_recorded(request, CheckAlreadySubmitted(check.decision))
+        return render(request, "triage/check_recorded.html", {"check": check})
+    if not check_can_visit(check, step):
+        return redirect(step_url(check, check_next_step(check)))
     changing = request.GET.get("change") == "1"
-    version = PolicyVersion.objects.get(pk=journey.policy_version_id)
     form_class = FORMS[step]
     if request.method == "POST":
-        form = form_class(request.POST, version=version)
+        form = form_class(request.POST, version=check.policy_version)
         if form.is_valid():
-            if step == "patient":
-                journey.nhs_number = form.cleaned_data["nhs_number"]
-            else:
-                journey.answers.update(form.answers())
-            journey_save(request, journey)
-            if step == "red-flags" and journey.answers["red_flags"]:
+            try:
+                check = check_answer(
+                    check_id=check.pk,
+                    user=request.user,
+                    step=step,
+                    nhs_number=form.cleaned_data.get("nhs_number"),
+                    answers=form.answers() if step != "patient" else None,
+                )
+            except CheckAlreadySubmitted as error:
+                return _already_recorded(request, error)
+            except StepNotReached as error:
+                return redirect(step_url(check, error.next_step))
+            if step == "red-flags" and check.answers["red_flags"]:
                 # Never delay an emergency: go straight to the urgent-pathway decision.
-                return _record(request, clinician, journey)
-            return redirect(_step_url(CHECK if changing else journey.next_step()))
+                return _submit(request, check, urgent=True)
+            if changing and check_can_visit(check, CHECK):
+                return redirect(step_url(check, CHECK))
+            return redirect(step_url(check, check_page_after(check, step)))
     else:
         initial = (
-            form_class.initial_from(journey.nhs_number)
+            form_class.initial_from(check.nhs_number)
             if step == "patient"
-            else form_class.initial_from(journey.answers)
+            else form_class.initial_from(check.answers)
         )
-        form = form_class(initial=initial, version=version)
-    previous = STEPS[STEPS.index(step) - 1] if STEPS.index(step) else None
-    back_url = (
-        _step_url(CHECK)
-        if changing
-        else (_step_url(previous) if previous else reverse("triage:start"))
-    )
+        form = form_class(initial=initial, version=check.policy_version)
+    index = STEPS.index(step)
+    if changing:
+        back_url = step_url(check, CHECK)
+    elif index:
+        back_url = step_url(check, STEPS[index - 1])
+    else:
+        back_url = reverse("triage:start")
     return render(
         request,
         "triage/step.html",
         {
             "form": form,
+            "check": check,
             "step": step,
-            "title": TITLES[step],
+            "title": STEP_TITLES[step],
             "back_url": back_url,
-            "step_number": STEPS.index(step) + 1,
+            "step_number": index + 1,
             "step_count": len(STEPS),
         },
     )
 
 
-@gp_view
+@check_view
 @require_http_methods(["GET", "POST"])
-def check(request: HttpRequest, clinician) -> HttpResponse:
-    journey = journey_get(request)
+def check_answers(request: HttpRequest, clinician, check: ReferralCheck) -> HttpResponse:
+    if check.decision_id:
+        if request.method == "POST":
+            return _already_recorded(request, CheckAlreadySubmitted(check.decision))
+        return render(request, "triage/check_recorded.html", {"check": check})
+    if not check_can_visit(check, CHECK):
+        return redirect(step_url(check, check_next_step(check)))
     if request.method == "POST":
-        posted_key = request.POST.get("submission_key", "")
-        done = Decision.objects.filter(
-            submission_key=_uuid_or_none(posted_key), practice=clinician.practice
-        ).first()
-        if done:
-            # A double click, or the back button and submit again: show the first decision.
-            return redirect("triage:decision", reference=done.reference)
-    if journey is None:
-        messages.info(request, "Start a new referral check.")
-        return redirect("triage:start")
-    if not journey.can_visit(CHECK):
-        return redirect(_step_url(journey.next_step()))
-    current = policy_version_current()
-    if request.method == "POST":
-        if current is not None and current.pk != journey.policy_version_id:
-            journey.policy_version_id = current.pk
-            journey_save(request, journey)
-            messages.warning(
-                request,
-                f"The policy changed to version {current.number} while you were answering. "
-                "Check the answers against its wording, then submit again.",
-            )
-            return redirect("triage:check")
-        return _record(request, clinician, journey)
-    version = PolicyVersion.objects.get(pk=journey.policy_version_id)
+        return _submit(request, check)
     rows = answer_rows(
-        version=version,
-        answers=journey.full_answers(),
-        nhs_number=nhs_number_format(journey.nhs_number),
+        version=check.policy_version,
+        answers=check_full_answers(check),
+        nhs_number=nhs_number_format(check.nhs_number),
     )
     return render(
         request,
         "triage/check.html",
         {
             "rows": [
-                (row, _step_url(row.change_step, change=True) if row.change_step else None)
+                (row, step_url(check, row.change_step, change=True) if row.change_step else None)
                 for row in rows
             ],
-            "journey": journey,
-            "version": version,
+            "check": check,
+            "version": check.policy_version,
+            "back_url": step_url(check, STEPS[-1]),
         },
     )
 
 
-def _uuid_or_none(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
+@check_view
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, clinician, check: ReferralCheck) -> HttpResponse:
+    if check.decision_id:
+        return render(request, "triage/check_recorded.html", {"check": check})
+    if request.method == "POST":
+        try:
+            check_delete(check_id=check.pk, user=request.user)
+        except CheckAlreadySubmitted as error:
+            return _already_recorded(request, error)
+        label = (
+            f"for NHS number {nhs_number_format(check.nhs_number)}"
+            if check.nhs_number
+            else "with no NHS number yet"
+        )
+        messages.success(request, f"The referral check {label} was deleted.")
+        return redirect("triage:start")
+    return render(
+        request,
+        "triage/check_delete.html",
+        {
+            "check": check,
+            "nhs_number": nhs_number_format(check.nhs_number) if check.nhs_number else "",
+        },
+    )

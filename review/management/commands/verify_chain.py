@@ -1,4 +1,5 @@
-"""Verify the decision and review hash chains; exit non-zero naming the first bad record."""
+"""Verify the decision, review and correction hash chains; exit non-zero naming the first bad
+record."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -7,7 +8,8 @@ from review.services.verify import chain_verify
 
 class Command(BaseCommand):
     help = (
-        "Recompute every decision and review hash, check each link and that sequences are "
+        "Recompute every decision, review and correction hash, check each link and that "
+        "sequences are "
         "contiguous. Records the run; exits 1 and names the first bad record if any."
     )
 
@@ -15,7 +17,8 @@ class Command(BaseCommand):
         run = chain_verify(run_by="command")
         seconds = (run.finished_at - run.started_at).total_seconds()
         counts = (
-            f"{run.decisions_checked} decisions and {run.reviews_checked} reviews verified "
+            f"{run.decisions_checked} decisions, {run.reviews_checked} reviews and "
+            f"{run.corrections_checked} corrections verified "
             f"in {seconds:.1f}s"
         )
         if not run.ok:

@@ -1,0 +1,115 @@
+"""The submit rules of triage.services.checks, called directly."""
+
+import pytest
+from django.utils import timezone
+
+from policy.services import (
+    DraftChanges,
+    policy_version_draft_start,
+    policy_version_draft_update,
+    policy_version_publish,
+)
+from triage.models import Decision
+from triage.services.checks import (
+    CHECK,
+    CheckAlreadySubmitted,
+    CheckGone,
+    StepNotReached,
+    check_answer,
+    check_delete,
+    check_page_after,
+    check_start,
+    check_submit,
+)
+
+
+def publish_v2(policy_admin):
+    draft = policy_version_draft_start(user=policy_admin)
+    policy_version_draft_update(
+        version=draft,
+        user=policy_admin,
+        changes=DraftChanges(sections={}, criteria={}, questions={}),
+    )
+    return policy_version_publish(
+        version=draft, user=policy_admin, effective_from=timezone.localdate()
+    )
+
+
+def filled(gp, practice, **answers):
+    check = check_start(user=gp, practice=practice)
+    check_answer(check_id=check.pk, user=gp, step="patient", nhs_number="9434765919")
+    pages = {
+        "red-flags": {"red_flags": []},
+        "pain": {"pain_location": "back_only"},
+        "conditions": {"conditions": []},
+        "decompression": {"decompression_planned": False, "decompression_destabilising": None},
+    }
+    pages.update(answers)
+    for step, page in pages.items():
+        check = check_answer(check_id=check.pk, user=gp, step=step, answers=page)
+    return check
+
+
+def test_submit_records_from_the_checks_own_answers_with_its_id_as_key(gp, practice, policy_v1):
+    check = filled(gp, practice, pain={"pain_location": "back_and_leg"})
+    result = check_submit(check_id=check.pk, user=gp)
+    assert result.created
+    assert result.decision.submission_key == check.pk
+    assert result.decision.outcome == "not_isolated_back_pain"
+
+
+def test_rule_policy_changed_since_you_started_holds_the_submit_once(
+    gp, practice, policy_admin, policy_v1
+):
+    check = filled(gp, practice)
+    v2 = publish_v2(policy_admin)
+    held = check_submit(check_id=check.pk, user=gp)
+    assert held.decision is None and held.policy_changed_to == v2
+    assert Decision.objects.count() == 0
+    again = check_submit(check_id=check.pk, user=gp)
+    assert again.created and again.decision.policy_version == v2
+
+
+def test_rule_red_flags_are_never_held_back_by_a_policy_change(
+    gp, practice, policy_admin, policy_v1
+):
+    check = check_start(user=gp, practice=practice)
+    check_answer(check_id=check.pk, user=gp, step="patient", nhs_number="9434765919")
+    check_answer(
+        check_id=check.pk, user=gp, step="red-flags", answers={"red_flags": ["cauda_equina"]}
+    )
+    publish_v2(policy_admin)
+    result = check_submit(check_id=check.pk, user=gp, urgent=True)
+    assert result.created and result.decision.outcome == "urgent_pathway"
+
+
+def test_rule_an_incomplete_check_cannot_be_submitted(gp, practice, policy_v1):
+    check = check_start(user=gp, practice=practice)
+    with pytest.raises(StepNotReached) as error:
+        check_submit(check_id=check.pk, user=gp)
+    assert error.value.next_step == "patient"
+
+
+def test_rule_a_submitted_check_takes_no_more_answers(gp, practice, policy_v1):
+    check = filled(gp, practice)
+    check_submit(check_id=check.pk, user=gp)
+    with pytest.raises(CheckAlreadySubmitted):
+        check_answer(check_id=check.pk, user=gp, step="patient", nhs_number="4010232137")
+    with pytest.raises(CheckAlreadySubmitted):
+        check_delete(check_id=check.pk, user=gp)
+
+
+def test_rule_only_the_clinician_who_started_a_check_can_use_it(gp, practice, other_gp, policy_v1):
+    check = filled(gp, practice)
+    with pytest.raises(CheckGone):
+        check_submit(check_id=check.pk, user=other_gp)
+    with pytest.raises(CheckGone):
+        check_answer(check_id=check.pk, user=other_gp, step="patient", nhs_number="4010232137")
+
+
+def test_continue_goes_to_the_next_page_then_the_check_page(gp, practice, policy_v1):
+    check = filled(gp, practice)
+    assert check_page_after(check, "patient") == "red-flags"
+    assert check_page_after(check, "decompression") == CHECK
+    fresh = check_start(user=gp, practice=practice)
+    assert check_page_after(fresh, "red-flags") == "patient"

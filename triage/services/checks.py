@@ -1,0 +1,252 @@
+"""Referral checks (drafts): start one, answer its pages, submit it once, delete or purge it.
+
+A check is a row, not a session slot: every page and every POST names the check it applies to,
+so two checks open in two tabs can never borrow each other's patient or answers.
+"""
+
+import datetime
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from policy.models import PolicyVersion
+from policy.selectors import policy_version_current
+from triage.models import Decision, ReferralCheck
+from triage.services.decisions import NoPolicyInEffect, decision_record
+
+STEPS = ("patient", "red-flags", "pain", "conditions", "decompression")
+CHECK = "check"
+STEP_TITLES = {
+    "patient": "Patient's NHS number",
+    "red-flags": "Red flags",
+    "pain": "Where the pain is",
+    "conditions": "Diagnosed conditions",
+    "decompression": "Planned decompression",
+}
+# Which answer key (or the NHS number) marks each page as answered.
+STEP_ANSWER = {
+    "red-flags": "red_flags",
+    "pain": "pain_location",
+    "conditions": "conditions",
+    "decompression": "decompression_planned",
+}
+ANSWER_KEYS = (
+    "red_flags",
+    "pain_location",
+    "conditions",
+    "decompression_planned",
+    "decompression_destabilising",
+)
+
+
+class CheckGone(Exception):
+    """This referral check no longer exists: it was deleted (perhaps in another tab) or
+    removed after being left unfinished. Nothing was recorded from it."""
+
+
+class CheckAlreadySubmitted(Exception):
+    """This referral check has already been submitted; its decision cannot be changed."""
+
+    def __init__(self, decision: Decision):
+        super().__init__(f"This referral check was already recorded as {decision.reference}")
+        self.decision = decision
+
+
+class StepNotReached(Exception):
+    """A page after the first unanswered one: the questions are answered in order."""
+
+    def __init__(self, next_step: str):
+        super().__init__(f"Answer the questions in order; the next one is {next_step}")
+        self.next_step = next_step
+
+
+# The rules of the questionnaire, on a check's stored answers ----------------------------------
+
+
+def step_answered(check: ReferralCheck, step: str) -> bool:
+    if step == "patient":
+        return bool(check.nhs_number)
+    return STEP_ANSWER[step] in check.answers
+
+
+def check_next_step(check: ReferralCheck) -> str:
+    """The first page not yet answered, or the check page when all are."""
+    for step in STEPS:
+        if not step_answered(check, step):
+            return step
+    return CHECK
+
+
+def check_can_visit(check: ReferralCheck, step: str) -> bool:
+    """A page may be shown once every page before it has been answered."""
+    if step == CHECK:
+        return check_next_step(check) == CHECK
+    return all(step_answered(check, s) for s in STEPS[: STEPS.index(step)])
+
+
+def check_page_after(check: ReferralCheck, step: str) -> str:
+    """Where Continue goes from `step`: the next page in order (already answered pages show
+    their answers), or the first unanswered page if that comes earlier."""
+    following = STEPS[STEPS.index(step) + 1] if STEPS.index(step) + 1 < len(STEPS) else CHECK
+    return following if check_can_visit(check, following) else check_next_step(check)
+
+
+def check_full_answers(check: ReferralCheck) -> dict:
+    """The answers contract; red flags end the questionnaire, leaving the rest unasked."""
+    answers = check.answers
+    flags = answers.get("red_flags", [])
+    if flags:
+        return {
+            "pain_location": None,
+            "red_flags": flags,
+            "conditions": [],
+            "decompression_planned": None,
+            "decompression_destabilising": None,
+        }
+    return {
+        "pain_location": answers.get("pain_location"),
+        "red_flags": [],
+        "conditions": answers.get("conditions", []),
+        "decompression_planned": answers.get("decompression_planned"),
+        "decompression_destabilising": answers.get("decompression_destabilising"),
+    }
+
+
+def _answers_from_decision(answers: Mapping) -> dict:
+    """A decision's stored answers as a draft's, for a corrected check to start from."""
+    if answers.get("red_flags"):
+        return {"red_flags": list(answers["red_flags"])}
+    return {key: answers.get(key) for key in ANSWER_KEYS}
+
+
+# Writes ---------------------------------------------------------------------------------------
+
+
+def check_start(*, user, practice, corrects: Decision | None = None) -> ReferralCheck:
+    """A new check under the policy version in effect now; pre-filled when it corrects a
+    decision entered in error (the NHS number stays editable on the first page)."""
+    version = policy_version_current()
+    if version is None:
+        raise NoPolicyInEffect("No published policy version is in effect")
+    now = timezone.now()
+    check = ReferralCheck(
+        clinician=user,
+        practice=practice,
+        policy_version=version,
+        created_at=now,
+        updated_at=now,
+        corrects=corrects,
+    )
+    if corrects is not None:
+        check.nhs_number = corrects.nhs_number
+        check.answers = _answers_from_decision(corrects.answers)
+        check.last_step = "red-flags" if check.answers.get("red_flags") else STEPS[-1]
+    check.full_clean(exclude=["clinician", "practice", "policy_version", "corrects"])
+    check.save(force_insert=True)
+    return check
+
+
+def _locked(check_id: uuid.UUID, user) -> ReferralCheck:
+    """The user's check, locked until the transaction ends; CheckGone if it is not there."""
+    # No select_related("decision"): after waiting for the lock, PostgreSQL re-reads the
+    # check row but not a joined decision inserted meanwhile, so a join would say "none".
+    # check.decision is loaded by a later statement, which sees it.
+    check = ReferralCheck.objects.select_for_update().filter(pk=check_id, clinician=user).first()
+    if check is None:
+        raise CheckGone(CheckGone.__doc__)
+    return check
+
+
+def check_answer(
+    *,
+    check_id: uuid.UUID,
+    user,
+    step: str,
+    nhs_number: str | None = None,
+    answers: Mapping | None = None,
+) -> ReferralCheck:
+    """Store one page's answer on this check only.
+
+    Refused when the check was submitted meanwhile (CheckAlreadySubmitted), deleted
+    (CheckGone), or has not reached this page (StepNotReached).
+    """
+    with transaction.atomic():
+        check = _locked(check_id, user)
+        if check.decision_id:
+            raise CheckAlreadySubmitted(check.decision)
+        if not check_can_visit(check, step):
+            raise StepNotReached(check_next_step(check))
+        if step == "patient":
+            check.nhs_number = nhs_number or ""
+        else:
+            check.answers = {**check.answers, **(answers or {})}
+        check.last_step = step
+        check.updated_at = timezone.now()
+        check.save(update_fields=["nhs_number", "answers", "last_step", "updated_at"])
+    return check
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """What a submit did: recorded a decision, found the one already recorded, or stopped
+    because the policy changed since the check started."""
+
+    decision: Decision | None
+    created: bool
+    policy_changed_to: PolicyVersion | None = None
+
+
+def check_submit(*, check_id: uuid.UUID, user, urgent: bool = False) -> SubmitResult:
+    """Record the decision from this check's own answers, once, and mark the check submitted.
+
+    One transaction holds the check's row lock: concurrent submits of the same check queue
+    on it, and all but the first find the decision already recorded. The check's id is the
+    decision's submission key as well.
+
+    Rule "policy changed since you started": when another version is in effect than the one
+    the check started under, nothing is recorded; the check moves to the new version and the
+    GP is asked to check the answers against it. Red flags (`urgent`) are never held back.
+    """
+    with transaction.atomic():
+        check = _locked(check_id, user)
+        if check.decision_id:
+            return SubmitResult(check.decision, created=False)
+        if not urgent and not check_can_visit(check, CHECK):
+            raise StepNotReached(check_next_step(check))
+        current = policy_version_current()
+        if not urgent and current is not None and current.pk != check.policy_version_id:
+            check.policy_version = current
+            check.updated_at = timezone.now()
+            check.save(update_fields=["policy_version", "updated_at"])
+            return SubmitResult(None, created=False, policy_changed_to=current)
+        decision, created = decision_record(
+            user=check.clinician,
+            practice=check.practice,
+            nhs_number=check.nhs_number,
+            answers=check_full_answers(check),
+            submission_key=check.pk,
+            version=check.policy_version,
+        )
+        check.decision = decision
+        check.updated_at = timezone.now()
+        check.save(update_fields=["decision", "updated_at"])
+    return SubmitResult(decision, created)
+
+
+def check_delete(*, check_id: uuid.UUID, user) -> None:
+    """Delete a draft. A submitted check stays: it links its decision to any correction."""
+    with transaction.atomic():
+        check = _locked(check_id, user)
+        if check.decision_id:
+            raise CheckAlreadySubmitted(check.decision)
+        check.delete()
+
+
+def check_purge(*, days: int, now: datetime.datetime | None = None) -> int:
+    """Delete unsubmitted drafts not changed for `days` days; returns how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
+    deleted, _ = ReferralCheck.objects.filter(decision__isnull=True, updated_at__lt=cutoff).delete()
+    return deleted
