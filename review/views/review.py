@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.roles import REVIEWER, role_required
 from review.filters import DecisionFilter
 from review.forms.review import ReviewForm, SampleForm
+from review.selectors.practice import review_and_reply_history
 from review.selectors.review import (
     QUEUE_ORDER,
     SORTS,
@@ -22,11 +23,10 @@ from review.selectors.review import (
     decision_list_for_review,
     decision_sample_for_month,
     keyset_page,
-    review_history,
     unreviewed_queue,
 )
 from review.services.export import csv_lines, decision_export_rows
-from review.services.reviews import review_record
+from review.services.reviews import outcomes_in_version, review_record
 from review.services.verify import decision_verify
 from triage.models import AccessEvent, Decision
 from triage.nhs_number import nhs_number_format
@@ -104,6 +104,12 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpResponse:
     log, log_truncated = access_log_for_decision(decision=decision)
+    history = review_and_reply_history(decision=decision)
+    reviews = sorted(
+        (item["row"] for item in history if item["kind"] == "review"),
+        key=lambda review: review.sequence,
+        reverse=True,
+    )
     return render(
         request,
         "review/detail.html",
@@ -118,7 +124,8 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
             "findings": finding_rows(decision),
             "advice": advice_rows(decision),
             "integrity": decision_verify(decision=decision),
-            "reviews": review_history(decision=decision),
+            "reviews": reviews,
+            "history": history,
             "access_log": log,
             "access_log_truncated": log_truncated,
             "form": form,
@@ -127,7 +134,10 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
 
 
 def _review_form(decision: Decision, data=None) -> ReviewForm:
-    return ReviewForm(data, action=reverse("review:review", args=[decision.reference]))
+    outcomes = [(v, label) for v, label in outcomes_in_version(decision) if v != decision.outcome]
+    return ReviewForm(
+        data, action=reverse("review:review", args=[decision.reference]), outcomes=outcomes
+    )
 
 
 @role_required(REVIEWER)
@@ -152,6 +162,7 @@ def review_create(request: HttpRequest, reference: str) -> HttpResponse:
                 verdict=form.cleaned_data["verdict"],
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                correct_outcome=form.cleaned_data["correct_outcome"],
                 submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as error:

@@ -36,13 +36,21 @@ def make_review(reviewer):
     """Record a verdict on a decision through the real review chain."""
     from review.services.reviews import review_record
 
-    def make(decision, verdict="agree", *, user=None, reason="", note="", created_at=None):
+    def make(decision, verdict="agree", *, user=None, reason="", note="", created_at=None,
+             correct_outcome=None):  # fmt: skip
+        if verdict == "disagree" and correct_outcome is None:
+            correct_outcome = (
+                "not_isolated_back_pain"
+                if decision.outcome != "not_isolated_back_pain"
+                else "not_routinely_commissioned"
+            )
         review, _ = review_record(
             decision=decision,
             reviewer=user or reviewer,
             verdict=verdict,
             reason=reason or ("Not isolated back pain" if verdict == "disagree" else ""),
             note=note,
+            correct_outcome=correct_outcome,
             submission_key=uuid.uuid4(),
             created_at=created_at,
         )
