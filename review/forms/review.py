@@ -63,6 +63,14 @@ class DecisionFilterForm(forms.Form):
                 Column("policy_version", css_class="nhsuk-grid-column-one-half"),
                 Column("reviewed", css_class="nhsuk-grid-column-one-half"),
             ),
+            Row(
+                Column("verdict", css_class="nhsuk-grid-column-one-half"),
+                Column("reviewer", css_class="nhsuk-grid-column-one-half"),
+            ),
+            Row(
+                Column("clinician", css_class="nhsuk-grid-column-one-half"),
+                Column("condition", css_class="nhsuk-grid-column-one-half"),
+            ),
             "sort",
             ButtonGroup(
                 HTML(SUBMIT_BUTTON.format(text="Apply filters")),
