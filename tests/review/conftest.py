@@ -65,3 +65,22 @@ def days_ago(days: int, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(
         day, datetime.time(hour), tzinfo=timezone.get_current_timezone()
     )
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """Run every queued task as `manage.py db_worker --batch` would, in this test's transaction.
+
+    The worker closes "old" connections between tasks; inside a test's transaction that would
+    close the test's own connection, so that step is skipped here.
+    """
+    from django.core.management import call_command
+
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run() -> None:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    return run
