@@ -31,12 +31,15 @@ run: $(STAMP)
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_policy
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --decisions-if-empty $(DEMO_DECISIONS)
+	@# The web server and the worker (chain checks, large exports, emails) under one process
+	@# manager (honcho, Procfile.dev): Ctrl-C stops both. With AUTH_METHODS including oidc, a mock
+	@# NHS CIS2 provider runs beside them.
 ifneq (,$(findstring oidc,$(AUTH_METHODS)))
 	$(BIN)/python scripts/mock_cis2.py --port $(MOCK_CIS2_PORT) & MOCK=$$!; \
 	trap 'kill $$MOCK' EXIT INT TERM; \
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 else
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 endif
 
 test: $(STAMP)

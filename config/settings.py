@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "nhsuk",
     "policy",
@@ -306,3 +308,34 @@ FHIR_CANONICAL_BASE = os.environ.get(
     "FHIR_CANONICAL_BASE", "https://fusion-triage.derbyshire.nhs.uk/fhir"
 ).rstrip("/")
 FHIR_MAX_BODY_BYTES = 64 * 1024
+
+# Background work (chain verification, large exports, practice emails) runs in `manage.py
+# db_worker`, a separate process reading tasks from PostgreSQL (docs/adr/0050).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Where the worker writes large CSV exports until the reviewer downloads them.
+EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
+# Exports with more rows than this run in the worker; smaller ones stream at once.
+EXPORT_STREAM_LIMIT = env_int("EXPORT_STREAM_LIMIT", 10_000)
+
+# Email to practices. Development prints emails to the console; production sends by SMTP.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fusion-triage@localhost")
+# The service's public address, for links in emails (no trailing slash).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -4,14 +4,18 @@ import datetime
 
 import django_filters
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.roles import GP, REVIEWER
 from nhsuk.layout import NHSDateInput
-from policy.engine import OUTCOME_CHOICES
+from policy.engine import CONDITION_CODES, OUTCOME_CHOICES
 from policy.models import PolicyVersion
 from policy.selectors import POLICY_SLUG
 from review.forms.review import DecisionFilterForm
+from review.models import Review
+from review.selectors.practice import latest_reviews
 from review.selectors.review import DEFAULT_SORT, decision_entered_in_error, decision_reviewed
 from triage.models import Decision, Practice
 
@@ -27,6 +31,23 @@ SORT_CHOICES = [
 ]
 REVIEWED_CHOICES = [("no", "Not reviewed yet"), ("yes", "Reviewed")]
 ENTERED_IN_ERROR_CHOICES = [("yes", "Entered in error"), ("no", "Not entered in error")]
+CONDITION_CHOICES = [(code, code.replace("_", " ").capitalize()) for code in CONDITION_CODES]
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
+class UserFilter(django_filters.ModelChoiceFilter):
+    field_class = UserChoiceField
+
+
+def _users_with_role(role: str):
+    def queryset(request):
+        return get_user_model().objects.filter(groups__name=role).order_by("username")
+
+    return queryset
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
@@ -103,6 +124,35 @@ class DecisionFilter(django_filters.FilterSet):
         method="filter_entered_in_error",
         error_messages={"invalid_choice": "Select whether the decision was entered in error"},
     )
+    verdict = django_filters.ChoiceFilter(
+        label="Latest verdict",
+        choices=Review.Verdict.choices,
+        empty_label="Any verdict",
+        method="filter_verdict",
+        error_messages={"invalid_choice": "Select a verdict from the list"},
+    )
+    reviewer = UserFilter(
+        label="Reviewer (latest verdict)",
+        queryset=_users_with_role(REVIEWER),
+        to_field_name="username",
+        empty_label="Any reviewer",
+        method="filter_reviewer",
+        error_messages={"invalid_choice": "Select a reviewer from the list"},
+    )
+    clinician = UserFilter(
+        label="Referring clinician",
+        queryset=_users_with_role(GP),
+        to_field_name="username",
+        empty_label="Any clinician",
+        error_messages={"invalid_choice": "Select a clinician from the list"},
+    )
+    condition = django_filters.ChoiceFilter(
+        label="Condition in the answers",
+        choices=CONDITION_CHOICES,
+        empty_label="Any condition",
+        method="filter_condition",
+        error_messages={"invalid_choice": "Select a condition from the list"},
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=SORT_CHOICES,
@@ -113,7 +163,9 @@ class DecisionFilter(django_filters.FilterSet):
 
     class Meta:
         model = Decision
-        fields = ["q", "outcome", "practice", "date_from", "date_to", "policy_version"]
+        fields = [
+            "q", "outcome", "practice", "date_from", "date_to", "policy_version", "clinician",
+        ]  # fmt: skip
         form = DecisionFilterForm
 
     @property
@@ -144,6 +196,17 @@ class DecisionFilter(django_filters.FilterSet):
     def filter_entered_in_error(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         marked = decision_entered_in_error()
         return queryset.filter(marked if value == "yes" else ~marked)
+
+    def filter_verdict(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        latest = latest_reviews().filter(verdict=value).values("decision_id")
+        return queryset.filter(pk__in=latest)
+
+    def filter_reviewer(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        latest = latest_reviews().filter(reviewer=value).values("decision_id")
+        return queryset.filter(pk__in=latest)
+
+    def filter_condition(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(answers__conditions__contains=[value])
 
     def filter_nothing(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset

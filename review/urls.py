@@ -1,6 +1,6 @@
 from django.urls import path
 
-from review.views import dashboard, review
+from review.views import access_log, dashboard, jobs, practice, review
 
 app_name = "review"
 
@@ -10,7 +10,12 @@ urlpatterns = [
     path("next/", review.review_queue, name="next"),
     path("sample/", review.audit_sample, name="sample"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("dashboard/verify/", dashboard.chain_verify_run, name="verify"),
+    path("dashboard/verify/", jobs.chain_verify_run, name="verify"),
+    path("jobs/<int:job_id>/", jobs.job_detail, name="job"),
+    path("jobs/<int:job_id>/download/", jobs.job_download, name="job_download"),
+    path("access-log/", access_log.access_log, name="access_log"),
+    path("access-log.csv", access_log.access_log_export, name="access_log_export"),
+    path("practice/decisions/<str:reference>/", practice.practice_reply, name="practice_reply"),
     path("decisions/<str:reference>/", review.decision_detail, name="detail"),
     path("decisions/<str:reference>/reviews/", review.review_create, name="review"),
 ]

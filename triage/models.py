@@ -8,7 +8,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from core.triggers import chain_extends, protect_truncate
-from policy.engine.vocabulary import OUTCOME_CHOICES
+from policy.engine.vocabulary import OUTCOME_CHOICES, OUTCOME_CODES
 
 ods_code_validator = RegexValidator(
     r"^[A-Z][0-9A-Z]{2,5}$",
@@ -91,7 +91,7 @@ class Decision(models.Model):
                 name="decision_nhs_number_10_digits",
             ),
             models.CheckConstraint(
-                condition=models.Q(outcome__in=[code for code, _ in OUTCOME_CHOICES]),
+                condition=models.Q(outcome__in=OUTCOME_CODES),
                 name="decision_outcome_known",
             ),
         ]

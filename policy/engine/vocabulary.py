@@ -109,6 +109,7 @@ OUTCOME_LABELS: Final[Mapping[Outcome, str]] = MappingProxyType(
 OUTCOME_CHOICES: Final[tuple[tuple[str, str], ...]] = tuple(
     (outcome.value, OUTCOME_LABELS[outcome]) for outcome in OUTCOME_PRECEDENCE
 )
+OUTCOME_CODES: Final[tuple[str, ...]] = tuple(outcome.value for outcome in OUTCOME_PRECEDENCE)
 
 # Section headings as the statement gives them, in page order.
 SECTION_TITLES: Final[Mapping[SectionSlug, str]] = MappingProxyType(

@@ -10,7 +10,7 @@ from django import forms
 
 from nhsuk.layout import HTML, ButtonGroup, Field, Fieldset, Layout, Radios, Submit
 from review.models import Review
-from review.services.reviews import DISAGREE_NEEDS_REASON
+from review.services.reviews import DISAGREE_NEEDS_OUTCOME, DISAGREE_NEEDS_REASON
 from triage.references import ALPHABET, PREFIX, reference_normalise
 
 REFERENCE_PATTERN = re.compile(rf"^{PREFIX}-[{ALPHABET}]{{4}}-[{ALPHABET}]{{4}}$")
@@ -63,6 +63,14 @@ class DecisionFilterForm(forms.Form):
                 Column("policy_version", css_class="nhsuk-grid-column-one-half"),
                 Column("reviewed", css_class="nhsuk-grid-column-one-half"),
             ),
+            Row(
+                Column("verdict", css_class="nhsuk-grid-column-one-half"),
+                Column("reviewer", css_class="nhsuk-grid-column-one-half"),
+            ),
+            Row(
+                Column("clinician", css_class="nhsuk-grid-column-one-half"),
+                Column("condition", css_class="nhsuk-grid-column-one-half"),
+            ),
             Row(Column("entered_in_error", css_class="nhsuk-grid-column-one-half")),
             "sort",
             ButtonGroup(
@@ -92,6 +100,12 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select your verdict"},
     )
+    correct_outcome = forms.ChoiceField(
+        label="Which outcome is correct?",
+        help_text="An outcome the decision's policy version can give",
+        required=False,
+        error_messages={"invalid_choice": "Select an outcome from the list"},
+    )
     reason = forms.CharField(
         label="Why do you disagree?",
         help_text="Say which answer or clause the decision got wrong",
@@ -107,9 +121,10 @@ class ReviewForm(forms.Form):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, action: str = "", **kwargs):
+    def __init__(self, *args, action: str = "", outcomes=(), **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        self.fields["correct_outcome"].choices = [("", "Select an outcome"), *outcomes]
         self.fields["verdict"].choices = [
             (Review.Verdict.AGREE, "Agree with the decision"),
             (Review.Verdict.DISAGREE, "Disagree with the decision"),
@@ -121,7 +136,11 @@ class ReviewForm(forms.Form):
         self.helper.form_id = "record-verdict"
         self.helper.show_error_summary = False  # the page shows it above the <h1>
         self.helper.layout = Layout(
-            Radios("verdict", size="m", conditional={Review.Verdict.DISAGREE: ["reason"]}),
+            Radios(
+                "verdict",
+                size="m",
+                conditional={Review.Verdict.DISAGREE: ["correct_outcome", "reason"]},
+            ),
             Field("note"),
             "submission_key",
             Submit("record", "Record verdict", prevent_double_click=True),
@@ -134,6 +153,10 @@ class ReviewForm(forms.Form):
             and not (cleaned.get("reason") or "").strip()
         ):
             self.add_error("reason", DISAGREE_NEEDS_REASON)
+        if cleaned.get("verdict") == Review.Verdict.DISAGREE and not cleaned.get("correct_outcome"):
+            self.add_error("correct_outcome", DISAGREE_NEEDS_OUTCOME)
+        if cleaned.get("verdict") != Review.Verdict.DISAGREE:
+            cleaned["correct_outcome"] = None
         return cleaned
 
 

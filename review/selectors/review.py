@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core import signing
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import MD5, Concat
 from django.http import Http404
 from django.utils import timezone
@@ -244,3 +244,32 @@ def decision_sample_for_month(*, month: datetime.date, size: int) -> list[Decisi
         .filter(created_at__gte=start, created_at__lt=end)
         .order_by(MD5(Concat("reference", seed)))[:size]
     )
+
+
+# Counts and worklists -------------------------------------------------------------------------
+
+COUNT_CAP = 10_000
+
+
+def count_capped(queryset: QuerySet, *, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """(rows, more): the exact count up to `cap`; beyond it (cap, True), without a full COUNT."""
+    n = queryset.order_by().values("pk")[: cap + 1].count()
+    return min(n, cap), n > cap
+
+
+def worklist_counts() -> dict[str, tuple[int, bool]]:
+    """{worklist: (count, more than the cap)} for the reviewer's start page, in two queries."""
+    from review.selectors.practice import latest_reviews
+
+    by_verdict = dict(
+        latest_reviews()
+        .filter(verdict__in=["more_information", "refer_ifr", "disagree"])
+        .values_list("verdict")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {
+        v: (by_verdict.get(v, 0), False) for v in ("more_information", "refer_ifr", "disagree")
+    }
+    counts["unreviewed"] = count_capped(Decision.objects.filter(~decision_reviewed()))
+    return counts

@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.chain import chain_append
 from core.roles import GP, POLICY_ADMIN, REVIEWER
 from policy import engine
+from policy.engine import OUTCOME_CHOICES
 from policy.models import PolicyVersion
 from policy.selectors import POLICY_SLUG
 from policy.services import policy_rules
@@ -207,10 +208,10 @@ def _review_specs(rng: random.Random, decisions: list[Decision], now: datetime.d
             continue
         at = _later(rng, decision.created_at, now, 30)
         verdict = _verdict(rng)
-        specs.append((at, decision.pk, verdict))
+        specs.append((at, decision.pk, verdict, decision.outcome))
         again = 0.7 if verdict == Review.Verdict.MORE_INFORMATION else 0.08
         if rng.random() < again:
-            specs.append((_later(rng, at, now, 20), decision.pk, _verdict(rng)))
+            specs.append((_later(rng, at, now, 20), decision.pk, _verdict(rng), decision.outcome))
     return specs
 
 
@@ -230,6 +231,10 @@ def _append_decisions(rows: list[dict]) -> list[Decision]:
     return decisions
 
 
+def _other_outcome(rng: random.Random, outcome: str) -> str:
+    return rng.choice([value for value, _ in OUTCOME_CHOICES if value != outcome])
+
+
 def _append_reviews(specs: list[tuple], reviewer_id: int) -> None:
     rng = random.Random()
     reviews = [
@@ -239,10 +244,13 @@ def _append_reviews(specs: list[tuple], reviewer_id: int) -> None:
             verdict=verdict,
             reason=rng.choice(DISAGREE_REASONS) if verdict == Review.Verdict.DISAGREE else "",
             note=rng.choice(NOTES) if rng.random() < 0.3 else "",
+            correct_outcome=_other_outcome(rng, outcome)
+            if verdict == Review.Verdict.DISAGREE
+            else None,
             created_at=at,
             submission_key=uuid.uuid4(),
         )
-        for at, decision_id, verdict in specs
+        for at, decision_id, verdict, outcome in specs
     ]
     chain_append(REVIEW_CHAIN, reviews, batch_size=BATCH_SIZE)
 
@@ -327,7 +335,7 @@ def demo_decisions_add(
     specs.sort(key=lambda spec: spec[0])
     last_review = Review.objects.order_by("-sequence").values_list("created_at", flat=True).first()
     if last_review:
-        specs = [(max(at, last_review), d, v) for at, d, v in specs]
+        specs = [(max(at, last_review), d, v, o) for at, d, v, o in specs]
     for offset in range(0, len(specs), BATCH_SIZE):
         _append_reviews(specs[offset : offset + BATCH_SIZE], reviewer.pk)
     return DemoDecisionsAdded(added, len(specs))

@@ -13,7 +13,8 @@ from django.db import models
 from django.utils import timezone
 
 from core.chain import GENESIS_HASH, content_hash
-from review.models import ChainVerification, Review
+from review.models import ChainVerification, PracticeReply, Review
+from review.services.replies import REPLY_CHAIN
 from review.services.reviews import REVIEW_CHAIN
 from triage.models import Decision, DecisionCorrection
 from triage.services.corrections import CORRECTION_CHAIN
@@ -48,16 +49,25 @@ class RecordCheck:
         return self.hash_ok and self.link_ok
 
 
+Progress = Callable[[int], None]
+
+
 def chain_walk(
     rows: Iterable[Mapping],
     *,
     content: Callable[[Mapping], dict],
     describe: Callable[[Mapping], str],
+    progress: Progress | None = None,
 ) -> ChainWalk:
-    """Check rows given in sequence order; stop at the first problem."""
+    """Check rows given in sequence order; stop at the first problem.
+
+    `progress(n)` is told every CHUNK_SIZE rows that n more rows were checked.
+    """
     expected, previous = 1, GENESIS_HASH
     checked = 0
     for row in rows:
+        if progress and checked and checked % CHUNK_SIZE == 0:
+            progress(CHUNK_SIZE)
         name = describe(row)
         if row["sequence"] != expected:
             missing = (
@@ -112,13 +122,28 @@ def _describe_correction(row: Mapping) -> str:
     )
 
 
-def _shorter_than_last_run(decisions: int, reviews: int) -> str:
+def _describe_reply(row: Mapping) -> str:
+    return f"practice reply (sequence {row['sequence']}) on decision {row['decision__reference']}"
+
+
+def chain_rows_total() -> int:
+    """How many rows a full verification walks (for progress)."""
+    return (
+        Decision.objects.count()
+        + Review.objects.count()
+        + DecisionCorrection.objects.count()
+        + PracticeReply.objects.count()
+    )
+
+
+def _shorter_than_last_run(decisions: int, reviews: int, replies: int) -> str:
     last = ChainVerification.objects.filter(ok=True).first()
     if last is None:
         return ""
     for label, now, then in (
         ("decision", decisions, last.decisions_checked),
         ("review", reviews, last.reviews_checked),
+        ("practice reply", replies, last.replies_checked),
     ):
         if now < then:
             return (
@@ -129,25 +154,31 @@ def _shorter_than_last_run(decisions: int, reviews: int) -> str:
     return ""
 
 
-def chain_verify(*, run_by: str) -> ChainVerification:
+def chain_verify(*, run_by: str, progress: Progress | None = None) -> ChainVerification:
     """Walk every chain from the start, record the run (also when all is well) and return it.
 
-    The run's row counts decisions and reviews; the corrections walked are on the returned
-    object as `corrections_checked` (not stored: that needs a column on ChainVerification).
+    The run's row counts decisions, reviews and practice replies; the corrections walked are on
+    the returned object as `corrections_checked` (not stored: that needs a column).
     """
     started_at = timezone.now()
     decisions = chain_walk(
         _rows(Decision, DECISION_CHAIN.hashed_fields),
         content=DECISION_CHAIN.content,
         describe=_describe_decision,
+        progress=progress,
     )
-    reviews = ChainWalk(0, None)
+    reviews = replies = ChainWalk(0, None)
     problem = decisions.problem.message if decisions.problem else ""
     if not problem:
         reviews = chain_walk(
-            _rows(Review, REVIEW_CHAIN.hashed_fields, "decision__reference"),
+            _rows(
+                Review,
+                (*REVIEW_CHAIN.hashed_fields, *REVIEW_CHAIN.optional_fields),
+                "decision__reference",
+            ),
             content=REVIEW_CHAIN.content,
             describe=_describe_review,
+            progress=progress,
         )
         problem = reviews.problem.message if reviews.problem else ""
     corrections = ChainWalk(0, None)
@@ -156,16 +187,26 @@ def chain_verify(*, run_by: str) -> ChainVerification:
             _rows(DecisionCorrection, CORRECTION_CHAIN.hashed_fields, "decision__reference"),
             content=CORRECTION_CHAIN.content,
             describe=_describe_correction,
+            progress=progress,
         )
         problem = corrections.problem.message if corrections.problem else ""
     if not problem:
-        problem = _shorter_than_last_run(decisions.checked, reviews.checked)
+        replies = chain_walk(
+            _rows(PracticeReply, REPLY_CHAIN.hashed_fields, "decision__reference"),
+            content=REPLY_CHAIN.content,
+            describe=_describe_reply,
+            progress=progress,
+        )
+        problem = replies.problem.message if replies.problem else ""
+    if not problem:
+        problem = _shorter_than_last_run(decisions.checked, reviews.checked, replies.checked)
     run = ChainVerification.objects.create(
         started_at=started_at,
         finished_at=timezone.now(),
         ok=not problem,
         decisions_checked=decisions.checked,
         reviews_checked=reviews.checked,
+        replies_checked=replies.checked,
         first_problem=problem,
         run_by=run_by[:150],
     )

@@ -1,9 +1,8 @@
 """The reviewers' dashboard: activity, backlog, agreement and chain integrity at a glance."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from core.roles import REVIEWER, role_required
 from policy.engine import OUTCOME_CHOICES
@@ -18,7 +17,6 @@ from review.selectors.dashboard import (
     latest_verdicts_by_outcome,
     unreviewed_backlog,
 )
-from review.services.verify import chain_verify
 
 OUTCOME_SERIES = tuple(Series(value, label) for value, label in OUTCOME_CHOICES)
 
@@ -132,19 +130,3 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "verification": chain_verification_latest(),
         },
     )
-
-
-@role_required(REVIEWER)
-@require_POST
-def chain_verify_run(request: HttpRequest) -> HttpResponse:
-    """Verify both chains now, from the dashboard."""
-    run = chain_verify(run_by=request.user.get_username())
-    if run.ok:
-        messages.success(
-            request,
-            f"The chain is intact: {run.decisions_checked} decisions and "
-            f"{run.reviews_checked} reviews verified.",
-        )
-    else:
-        messages.error(request, f"Chain verification failed: {run.first_problem}")
-    return redirect("review:dashboard")

@@ -14,24 +14,28 @@ from django.views.decorators.http import require_GET, require_POST
 from core.roles import REVIEWER, role_required
 from review.filters import DecisionFilter
 from review.forms.review import ReviewForm, SampleForm
+from review.selectors.practice import review_and_reply_history
 from review.selectors.review import (
     QUEUE_ORDER,
     SORTS,
     access_log_for_decision,
+    count_capped,
     decision_get_for_review,
     decision_list_for_review,
     decision_sample_for_month,
     keyset_page,
-    review_history,
     unreviewed_queue,
+    worklist_counts,
 )
+from review.services.access_log import access_query
 from review.services.export import csv_lines, decision_export_rows
-from review.services.reviews import review_record
+from review.services.jobs import decision_export_job_queue
+from review.services.reviews import outcomes_in_version, review_record
 from review.services.verify import decision_verify
 from triage.models import AccessEvent, Decision
 from triage.nhs_number import nhs_number_format
 from triage.presentation import advice_rows, answer_rows, finding_rows, outcome_display
-from triage.services.access import access_event_record
+from triage.services.access import access_event_record, nhs_number_search_hash
 
 # Column headings that sort the list, and the order a first click gives.
 SORTABLE_COLUMNS = (
@@ -76,6 +80,40 @@ def _pagination(params: QueryDict, page) -> dict:
     }
 
 
+WORKLISTS = (
+    ("unreviewed", "Not reviewed yet", "reviewed=no&sort=date"),
+    ("more_information", "More information needed", "verdict=more_information"),
+    ("refer_ifr", "Referred to the IFR panel", "verdict=refer_ifr"),
+    ("disagree", "Disagreed", "verdict=disagree"),
+)
+
+
+def _searched_nhs_number(filterset: DecisionFilter) -> str:
+    search = filterset.form.cleaned_data.get("q") if filterset.is_bound else None
+    return search[1] if search and search[0] == "nhs_number" else ""
+
+
+def _logged_filters(params: QueryDict, nhs_number: str) -> str:
+    """The query string for the access log, with a searched NHS number left out."""
+    return _query(params, q="" if nhs_number else params.get("q", ""), cursor="").lstrip("?")
+
+
+def _list_log(request: HttpRequest, filterset: DecisionFilter, page) -> None:
+    """Record which decisions a list page showed (and a hashed NHS number searched for)."""
+    nhs_number = _searched_nhs_number(filterset)
+    access_event_record(
+        user=request.user,
+        action=AccessEvent.Action.VIEW,
+        query=access_query(
+            kind="search" if nhs_number else "list",
+            references=[row.reference for row in page.rows],
+            filters=_logged_filters(request.GET, nhs_number),
+            search_hash=nhs_number_search_hash(nhs_number) if nhs_number else "",
+            page=page.number,
+        ),
+    )
+
+
 @role_required(REVIEWER)
 @require_GET
 def decision_list(request: HttpRequest) -> HttpResponse:
@@ -83,11 +121,14 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     filterset = DecisionFilter(request.GET or None, queryset=decision_list_for_review())
     valid = not filterset.is_bound or filterset.is_valid()
     sort = filterset.sort_key
-    page = (
-        keyset_page(filterset.qs, order=SORTS[sort], cursor=request.GET.get("cursor", ""))
-        if valid
-        else None
-    )
+    page, count = None, None
+    if valid:
+        page = keyset_page(filterset.qs, order=SORTS[sort], cursor=request.GET.get("cursor", ""))
+        count = count_capped(filterset.qs)
+        if page.rows:
+            _list_log(request, filterset, page)
+    counts = worklist_counts()
+    back = _query(request.GET).lstrip("?")
     return render(
         request,
         "review/list.html",
@@ -95,6 +136,13 @@ def decision_list(request: HttpRequest) -> HttpResponse:
             "filterset": filterset,
             "form": filterset.form,
             "page": page,
+            "count": count,
+            "export_stream_limit": settings.EXPORT_STREAM_LIMIT,
+            "back": back,
+            "worklists": [
+                {"key": key, "label": label, "href": f"?{query}", "count": counts[key]}
+                for key, label, query in WORKLISTS
+            ],
             "headers": _sort_headers(request.GET, sort),
             "export_url": reverse("review:export") + _query(request.GET, cursor=""),
             **(_pagination(request.GET, page) if page else {}),
@@ -104,10 +152,18 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpResponse:
     log, log_truncated = access_log_for_decision(decision=decision)
+    history = review_and_reply_history(decision=decision)
+    reviews = sorted(
+        (item["row"] for item in history if item["kind"] == "review"),
+        key=lambda review: review.sequence,
+        reverse=True,
+    )
     return render(
         request,
         "review/detail.html",
         {
+            "back_url": back_to_list(request),
+            "back": request.GET.get("back", "")[:2000],
             "decision": decision,
             "outcome": outcome_display(decision.outcome),
             "answers": answer_rows(
@@ -118,7 +174,8 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
             "findings": finding_rows(decision),
             "advice": advice_rows(decision),
             "integrity": decision_verify(decision=decision),
-            "reviews": review_history(decision=decision),
+            "reviews": reviews,
+            "history": history,
             "access_log": log,
             "access_log_truncated": log_truncated,
             "form": form,
@@ -127,7 +184,10 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
 
 
 def _review_form(decision: Decision, data=None) -> ReviewForm:
-    return ReviewForm(data, action=reverse("review:review", args=[decision.reference]))
+    outcomes = [(v, label) for v, label in outcomes_in_version(decision) if v != decision.outcome]
+    return ReviewForm(
+        data, action=reverse("review:review", args=[decision.reference]), outcomes=outcomes
+    )
 
 
 @role_required(REVIEWER)
@@ -137,6 +197,15 @@ def decision_detail(request: HttpRequest, reference: str) -> HttpResponse:
     decision = decision_get_for_review(reference=reference)
     access_event_record(user=request.user, action=AccessEvent.Action.VIEW, decision=decision)
     return _detail(request, decision, _review_form(decision))
+
+
+def back_to_list(request: HttpRequest) -> str:
+    """The list's address with the filters the reviewer came from (`?back=` holds them)."""
+    back = request.GET.get("back", "")
+    params = QueryDict(back[:2000]) if back else QueryDict()
+    return reverse("review:list") + (
+        _query(params, cursor=params.get("cursor", "")) if back else ""
+    )
 
 
 @role_required(REVIEWER)
@@ -152,6 +221,7 @@ def review_create(request: HttpRequest, reference: str) -> HttpResponse:
                 verdict=form.cleaned_data["verdict"],
                 reason=form.cleaned_data["reason"],
                 note=form.cleaned_data["note"],
+                correct_outcome=form.cleaned_data["correct_outcome"],
                 submission_key=form.cleaned_data["submission_key"],
             )
         except ValidationError as error:
@@ -202,13 +272,39 @@ def audit_sample(request: HttpRequest) -> HttpResponse:
 @role_required(REVIEWER)
 @require_GET
 def decision_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as CSV, streamed; the export itself goes in the access log."""
+    """The filtered list as CSV: streamed when small, written by the worker when large.
+
+    Either way the export goes in the access log with its filters and row count.
+    """
     filterset = DecisionFilter(request.GET or None, queryset=Decision.objects.all())
     if filterset.is_bound and not filterset.is_valid():
         return redirect(reverse("review:list") + _query(request.GET, cursor=""))
+    rows, more = count_capped(filterset.qs, cap=settings.EXPORT_STREAM_LIMIT)
+    nhs_number = _searched_nhs_number(filterset)
+    filters = _logged_filters(request.GET, nhs_number)
+    search_hash = nhs_number_search_hash(nhs_number) if nhs_number else ""
+    if more:
+        job = decision_export_job_queue(
+            user=request.user, query=_query(request.GET, cursor="").lstrip("?")
+        )
+        access_event_record(
+            user=request.user,
+            action=AccessEvent.Action.EXPORT,
+            query=access_query(
+                kind="export_queued", filters=filters, search_hash=search_hash, job=job.pk
+            ),
+        )
+        messages.info(
+            request,
+            f"More than {settings.EXPORT_STREAM_LIMIT} decisions match, so the file is being "
+            "made in the background. Download it from this page when it is ready.",
+        )
+        return redirect("review:job", job_id=job.pk)
     order = [f"{'-' if desc else ''}{field}" for field, desc in SORTS[filterset.sort_key]]
     access_event_record(
-        user=request.user, action=AccessEvent.Action.EXPORT, query=request.GET.urlencode()
+        user=request.user,
+        action=AccessEvent.Action.EXPORT,
+        query=access_query(kind="export", filters=filters, search_hash=search_hash, rows=rows),
     )
     response = StreamingHttpResponse(
         csv_lines(decision_export_rows(filterset.qs.order_by(*order))),

@@ -87,11 +87,12 @@ def test_reviewer_filters_opens_a_decision_records_a_verdict_and_downloads_csv(
     assert active_element_id(page) == "id_reason"
 
     page.get_by_label("Why do you disagree?").fill("Spondylolisthesis here is instability.")
+    page.get_by_label("Which outcome is correct?").select_option("usual_pathway_exception")
     go(page, page.get_by_role("button", name="Record verdict"))
     expect(page.locator(".nhsuk-notification-banner--success")).to_contain_text(
         "Verdict recorded: Disagree"
     )
-    history = page.locator("#reviews + table")
+    history = page.locator("#review-history")
     expect(history).to_contain_text("Spondylolisthesis here is instability.")
     expect(history).to_contain_text("Current verdict")
     assert decisions[reference].reviews.get().verdict == "disagree"

@@ -16,13 +16,15 @@ ROOT = Path(__file__).resolve().parents[2]
 # The last migrations of the layout before the split (everything in triage and policy).
 BEFORE_SPLIT = [("policy", "0002_truncate_guards"), ("triage", "0009_value_constraints")]
 
-# Records decisions and reviews; the tables are the same before and after the split.
+# Records decisions (their table is unchanged) and, with the columns the reviews table had
+# before the split, reviews: each chained and hashed exactly as that release did.
 SEED = """
-import uuid, django
+import datetime, uuid, django
 django.setup()
 from django.contrib.auth import get_user_model
+from django.db import connection
+from core.chain import GENESIS_HASH, content_hash
 from policy.services import policy_seed
-from review.services.reviews import review_record
 from triage.models import Clinician, Practice
 from triage.services.decisions import decision_record
 
@@ -31,14 +33,24 @@ practice = Practice.objects.create(ods_code="C81001", name="Peak View Surgery")
 gp = get_user_model().objects.create_user("gp", password="x" * 20)
 Clinician.objects.create(user=gp, practice=practice)
 reviewer = get_user_model().objects.create_user("reviewer", password="x" * 20)
+decisions = []
 for n in range(5):
     decision, _ = decision_record(
         user=gp, practice=practice, nhs_number="9434765919", submission_key=uuid.uuid4(),
         answers={"pain_location": "back_only", "red_flags": [], "conditions": [],
                  "decompression_planned": False, "decompression_destabilising": None},
     )
-    review_record(decision=decision, reviewer=reviewer, verdict="agree",
-                  submission_key=uuid.uuid4())
+    decisions.append(decision)
+previous = GENESIS_HASH
+with connection.cursor() as cursor:
+    for sequence, decision in enumerate(decisions, start=1):
+        row = {"sequence": sequence, "submission_key": uuid.uuid4(), "decision_id": decision.pk,
+               "reviewer_id": reviewer.pk, "verdict": "agree", "reason": "", "note": "",
+               "created_at": datetime.datetime.now(datetime.UTC), "previous_hash": previous}
+        row["content_hash"] = previous = content_hash(row)
+        cursor.execute(
+            "INSERT INTO triage_review (" + ", ".join(row) + ") VALUES ("
+            + ", ".join(["%s"] * len(row)) + ")", list(row.values()))
 """
 
 COUNT = """

@@ -36,13 +36,21 @@ def make_review(reviewer):
     """Record a verdict on a decision through the real review chain."""
     from review.services.reviews import review_record
 
-    def make(decision, verdict="agree", *, user=None, reason="", note="", created_at=None):
+    def make(decision, verdict="agree", *, user=None, reason="", note="", created_at=None,
+             correct_outcome=None):  # fmt: skip
+        if verdict == "disagree" and correct_outcome is None:
+            correct_outcome = (
+                "not_isolated_back_pain"
+                if decision.outcome != "not_isolated_back_pain"
+                else "not_routinely_commissioned"
+            )
         review, _ = review_record(
             decision=decision,
             reviewer=user or reviewer,
             verdict=verdict,
             reason=reason or ("Not isolated back pain" if verdict == "disagree" else ""),
             note=note,
+            correct_outcome=correct_outcome,
             submission_key=uuid.uuid4(),
             created_at=created_at,
         )
@@ -57,3 +65,22 @@ def days_ago(days: int, hour: int = 10) -> datetime.datetime:
     return datetime.datetime.combine(
         day, datetime.time(hour), tzinfo=timezone.get_current_timezone()
     )
+
+
+@pytest.fixture
+def run_worker(monkeypatch):
+    """Run every queued task as `manage.py db_worker --batch` would, in this test's transaction.
+
+    The worker closes "old" connections between tasks; inside a test's transaction that would
+    close the test's own connection, so that step is skipped here.
+    """
+    from django.core.management import call_command
+
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+
+    def run() -> None:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+
+    return run

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 import pytest
 from django.db import connection
@@ -146,4 +147,8 @@ def test_export_is_recorded_in_the_access_log_with_its_filters(
     read_csv(reviewer_client.get(EXPORT, {"outcome": "urgent_pathway", "reviewed": "no"}))
     event = AccessEvent.objects.get()
     assert (event.user, event.action, event.decision) == (reviewer, "export", None)
-    assert event.query == "outcome=urgent_pathway&reviewed=no"
+    assert json.loads(event.query) == {
+        "kind": "export",
+        "filters": "outcome=urgent_pathway&reviewed=no",
+        "rows": 0,
+    }

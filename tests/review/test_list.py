@@ -259,10 +259,16 @@ def test_a_forged_cursor_falls_back_to_the_first_page(reviewer_client, three_dec
     assert len(references(response)) == 3
 
 
-def test_list_never_counts_all_decisions(reviewer_client, three_decisions):
+def test_list_counts_decisions_only_up_to_ten_thousand_and_one(reviewer_client, three_decisions):
     with CaptureQueriesContext(connection) as queries:
         reviewer_client.get(LIST, {"outcome": "urgent_pathway"})
-    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    decision_counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"].upper() and 'FROM "triage_decision"' in q["sql"]
+    ]
+    assert decision_counts
+    assert all("LIMIT 10001" in sql for sql in decision_counts)
 
 
 def test_a_cursor_from_another_sort_order_starts_again_at_page_one(

@@ -35,7 +35,9 @@ def test_list_uses_a_fixed_number_of_queries_however_many_decisions_and_reviews(
     assert queries_for(reviewer_client, url, {"reviewed": "yes", "sort": "practice"}) == (
         filtered_five
     )
-    assert with_five <= 10  # session, user, roles, the page, two select lists, session save
+    # session, user, roles, the page, its capped count, two worklist counts, the access log
+    # insert, four select lists, session save
+    assert with_five <= 15
 
 
 def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_reviews(
@@ -51,4 +53,5 @@ def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_review
     assert queries_for(reviewer_client, reverse("review:detail", args=[more[-1].reference])) == (
         with_five
     )
-    assert with_five <= 12
+    # Decision, its version, reviews, correction, practice replies, notifications, access log.
+    assert with_five <= 14

@@ -28,7 +28,12 @@ def post_verdict(client, decision, **data):
 def test_reviewer_records_each_verdict(reviewer_client, reviewer, make_decision, verdict, label):
     decision = make_decision()
     response = post_verdict(
-        reviewer_client, decision, verdict=verdict, reason="Leg pain", note="Checked the letter"
+        reviewer_client,
+        decision,
+        verdict=verdict,
+        reason="Leg pain",
+        note="Checked the letter",
+        correct_outcome="not_isolated_back_pain" if verdict == "disagree" else "",
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("review:detail", args=[decision.reference])

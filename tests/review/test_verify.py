@@ -126,21 +126,25 @@ def test_verifier_catches_rows_cut_off_the_end_since_the_last_run(chain):
     assert "shorter than at the last verification" in verify_chain_fails()
 
 
-def test_reviewer_runs_the_verifier_from_the_dashboard(reviewer_client, reviewer, chain):
-    response = reviewer_client.post(reverse("review:verify"), follow=True)
-    assert response.redirect_chain[-1][0] == reverse("review:dashboard")
+def test_reviewer_queues_the_verifier_from_the_dashboard_and_the_worker_runs_it(
+    reviewer_client, reviewer, chain, run_worker
+):
+    job_url = reviewer_client.post(reverse("review:verify"))["Location"]
+    assert not ChainVerification.objects.exists()
+    run_worker()
     run = ChainVerification.objects.get()
     assert run.ok and run.run_by == reviewer.username
-    body = response.content.decode()
-    assert "The chain is intact: 4 decisions and 3 reviews verified." in body
+    body = reviewer_client.get(job_url).content.decode()
+    assert "4 decisions, 3 reviews and 0 practice replies" in body
 
 
-def test_dashboard_shows_a_failed_verification(reviewer_client, chain):
+def test_dashboard_shows_a_failed_verification(reviewer_client, chain, run_worker):
     with pgtrigger.ignore(DECISION_TRIGGER):
         Decision.objects.filter(pk=chain[0].pk).update(nhs_number="9434765870")
-    response = reviewer_client.post(reverse("review:verify"), follow=True)
-    body = response.content.decode()
-    assert "Chain verification failed" in body
+    job_url = reviewer_client.post(reverse("review:verify"))["Location"]
+    run_worker()
+    assert "content hash does not match" in reviewer_client.get(job_url).content.decode()
+    body = reviewer_client.get(reverse("review:dashboard")).content.decode()
     assert "content hash does not match" in body
     assert "Failed" in body
 

@@ -1,5 +1,6 @@
 """A GP's view of decisions: their practice's list, one decision, and its printable record."""
 
+import json
 from urllib.parse import quote
 
 from django.conf import settings
@@ -8,10 +9,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from triage.models import AccessEvent
 from triage.nhs_number import nhs_number_format
 from triage.presentation import advice_rows, answer_rows, finding_rows, outcome_display
 from triage.selectors.checks import check_list_in_progress
 from triage.selectors.practice import decision_get_for_practice, decision_list_for_practice
+from triage.services.access import access_event_record, nhs_number_search_hash
 from triage.services.checks import STEP_TITLES, check_next_step
 from triage.services.corrections import correction_allowed
 from triage.views.questionnaire import gp_view, step_url
@@ -26,6 +29,7 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:40]
     decisions = decision_list_for_practice(practice=clinician.practice, search=search)
     page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    _log_search(request, search, page)
     query = f"q={quote(search)}&" if search else ""
     return render(
         request,
@@ -56,6 +60,33 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
     )
 
 
+def _log_search(request: HttpRequest, search: str, page) -> None:
+    """A GP's search goes in the access log: the references found, and any NHS number searched
+    for only as a keyed hash (the log's `query` holds JSON; see review.services.access_log)."""
+    if not search:
+        return
+    digits = "".join(ch for ch in search if ch.isdigit())
+    by_number = len(digits) == 10
+    detail = {
+        "kind": "search" if by_number else "gp_list",
+        "references": [decision.reference for decision in page.object_list],
+    }
+    if by_number:
+        detail["search_hash"] = nhs_number_search_hash(digits)
+    else:
+        detail["filters"] = f"q={search}"
+    access_event_record(user=request.user, action=AccessEvent.Action.VIEW, query=json.dumps(detail))
+
+
+def _log_view(request: HttpRequest, decision, kind: str) -> None:
+    access_event_record(
+        user=request.user,
+        action=AccessEvent.Action.VIEW,
+        decision=decision,
+        query=json.dumps({"kind": kind}),
+    )
+
+
 def _decision_context(decision) -> dict:
     return {
         "decision": decision,
@@ -74,6 +105,7 @@ def _decision_context(decision) -> dict:
 @require_GET
 def decision_detail(request: HttpRequest, clinician, reference: str) -> HttpResponse:
     decision = decision_get_for_practice(reference=reference, practice=clinician.practice)
+    _log_view(request, decision, "gp_view")
     return render(
         request,
         "triage/decision.html",
@@ -88,4 +120,5 @@ def decision_detail(request: HttpRequest, clinician, reference: str) -> HttpResp
 @require_GET
 def decision_print(request: HttpRequest, clinician, reference: str) -> HttpResponse:
     decision = decision_get_for_practice(reference=reference, practice=clinician.practice)
+    _log_view(request, decision, "gp_print")
     return render(request, "triage/decision_print.html", _decision_context(decision))
