@@ -234,3 +234,11 @@ LOGGING = {
 
 # Service-specific settings.
 AUDIT_SAMPLE_SIZE = env_int("AUDIT_SAMPLE_SIZE", 10)
+
+# Two-person sign-off for policy versions: the author sends a draft for approval and a second
+# policy admin approves and publishes it. Turning it off is allowed only in development.
+POLICY_REQUIRE_SECOND_APPROVER = env_bool("POLICY_REQUIRE_SECOND_APPROVER", True)
+if not POLICY_REQUIRE_SECOND_APPROVER and not (DEBUG or TESTING):
+    raise ImproperlyConfigured(
+        "POLICY_REQUIRE_SECOND_APPROVER can be turned off only with DJANGO_DEBUG=true"
+    )

@@ -69,6 +69,8 @@ DEMO_USERS = (
              "ICB reviewer"),
     DemoUser("admin", "demo-admin-password", "Sam", "Clarke", POLICY_ADMIN, None,
              "Policy admin"),
+    DemoUser("admin2", "demo-admin2-password", "Priya", "Shah", POLICY_ADMIN, None,
+             "Second policy admin (approves the first admin's drafts)"),
 )  # fmt: skip
 
 # Share of decisions from each practice, in DEMO_PRACTICES order.
