@@ -134,6 +134,7 @@ def publish_draft(draft, *, author, approver, effective_from, **kwargs):
         policy_version_publish,
     )
 
+    draft.refresh_from_db()
     if draft.status == "draft":
         draft = policy_version_mark_ready(version=draft, user=author)
     kwargs.setdefault("approval", Approval("CPAG", timezone.localdate(), "CPAG/2026/01"))

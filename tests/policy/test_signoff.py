@@ -132,3 +132,20 @@ def test_with_the_second_approver_setting_off_the_author_may_publish(
         confirm=CONFIRM,
     )
     assert (version.number, version.approved_by) == (2, policy_admin)
+
+
+def test_the_second_approver_can_be_turned_off_only_in_development():
+    from tests.site.test_settings import PRODUCTION_ENV, SHOW_DB, run_python
+
+    refused = run_python(SHOW_DB, {**PRODUCTION_ENV, "POLICY_REQUIRE_SECOND_APPROVER": "false"})
+    assert refused.returncode != 0
+    assert "POLICY_REQUIRE_SECOND_APPROVER can be turned off only" in refused.stderr
+    allowed = run_python(
+        SHOW_DB,
+        {
+            **PRODUCTION_ENV,
+            "DJANGO_DEBUG": "true",
+            "POLICY_REQUIRE_SECOND_APPROVER": "false",
+        },
+    )
+    assert allowed.returncode == 0, allowed.stderr
