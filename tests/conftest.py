@@ -47,6 +47,12 @@ def _restore_roles(sender, using: str = "default", **kwargs) -> None:
 post_migrate.connect(_restore_roles, sender=apps.get_app_config("triage"), dispatch_uid="roles")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """The personas' passwords need no key stretching in tests; it would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_user(username: str, role: str | None = None, practice=None):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group

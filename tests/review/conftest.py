@@ -9,12 +9,6 @@ from django.utils import timezone
 from tests.conftest import VALID_NHS_NUMBERS, answers_for
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas' passwords need no key stretching here; it would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def make_decision(policy_v1, gp):
     """Record a decision (by `gp` at their practice unless told otherwise) via the real chain."""

@@ -38,7 +38,7 @@ class PeriodForm(forms.Form):
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, tuple | None]:
     start, end = impact_period_default()
-    if "start_0" in request.GET:
+    if "start_day" in request.GET or "end_day" in request.GET:
         form = PeriodForm(request.GET)
         if form.is_valid():
             return form, (form.cleaned_data["start"], form.cleaned_data["end"])
