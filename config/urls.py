@@ -12,6 +12,7 @@ urlpatterns = [
     path("accessibility/", site.accessibility, name="accessibility"),
     path("policy/", include("policy.urls")),
     path("policy/manage/", include("triage.impact_urls")),
+    path("policy/manage/", include("triage.preview_urls")),
     path("review/", include("triage.review_urls")),
     path("", include("triage.urls")),
     path("django-admin/", admin.site.urls),

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from policy import engine
 from policy.models import PolicyVersion
-from triage.models import Decision
+from triage.models import Decision, Outcome
 from triage.services.export import csv_safe
 
 MAX_PERIOD_DAYS = 366 * 10
@@ -80,7 +80,14 @@ class Impact:
         """One row per from -> to pair, changes first, largest first."""
         return sorted(
             (
-                {"from": old, "to": new, "count": n, "changed": old != new}
+                {
+                    "from": old,
+                    "to": new,
+                    "from_label": Outcome(old).label,
+                    "to_label": Outcome(new).label,
+                    "count": n,
+                    "changed": old != new,
+                }
                 for (old, new), n in self.moves.items()
             ),
             key=lambda row: (not row["changed"], -row["count"], row["from"], row["to"]),
