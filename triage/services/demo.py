@@ -284,7 +284,9 @@ def demo_decisions_add(
     """
     versions = list(
         PolicyVersion.objects.filter(
-            policy__slug=POLICY_SLUG, status=PolicyVersion.Status.PUBLISHED
+            policy__slug=POLICY_SLUG,
+            status=PolicyVersion.Status.PUBLISHED,
+            withdrawal__isnull=True,  # a withdrawn version is never in effect
         )
     )
     if not versions:
