@@ -302,3 +302,19 @@ def test_withdraw_page_refuses_a_version_in_effect_with_the_reason(policy_v1, po
     assert response.status_code == 400
     assert "cannot be withdrawn" in response.content.decode()
     assert not PolicyVersionWithdrawal.objects.exists()
+
+
+def test_review_reminders_list_live_versions_past_or_within_30_days_of_review(
+    policy_v1, policy_admin, policy_admin_client
+):
+    from policy.selectors import policy_version_review_reminders
+
+    policy = policy_v1.policy
+    # Version 1's review is due on 1 January 2027.
+    assert policy_version_review_reminders(policy=policy, today=datetime.date(2026, 12, 1)) == []
+    assert policy_version_review_reminders(policy=policy, today=datetime.date(2026, 12, 2)) == [
+        policy_v1
+    ]
+    assert policy_version_review_reminders(policy=policy, today=datetime.date(2027, 3, 1)) == [
+        policy_v1
+    ]
