@@ -204,3 +204,13 @@ def policy_version_review_reminders(
         candidates.insert(0, current)
     horizon = today + datetime.timedelta(days=within_days)
     return [v for v in candidates if v.review_due is not None and v.review_due <= horizon]
+
+
+def policy_version_review_reminders_all(
+    *, today: datetime.date | None = None
+) -> list[PolicyVersion]:
+    """Review reminders for the fusion policy, or none before it is loaded."""
+    policy = Policy.objects.filter(slug=POLICY_SLUG).first()
+    if policy is None:
+        return []
+    return policy_version_review_reminders(policy=policy, today=today)

@@ -24,15 +24,18 @@ from tests.conftest import publish_draft
 TODAY = datetime.date(2026, 6, 1)
 
 
-def published(policy_v1, number: int, effective_from: datetime.date) -> PolicyVersion:
+def published(
+    policy_v1, number: int, effective_from: datetime.date, review_due=None, rules=None
+) -> PolicyVersion:
     """A published version row with a given date (the service refuses past dates)."""
     version = PolicyVersion(
         policy=policy_v1.policy,
         number=number,
         status="published",
         effective_from=effective_from,
+        review_due=review_due,
         published_at=timezone.now(),
-        rules=policy_v1.rules,
+        rules=rules or policy_v1.rules,
         questions=policy_v1.questions,
         **{f: getattr(policy_v1, f) for f in ("statement", "exclusions", "decompression")},
         **{f: getattr(policy_v1, f) for f in ("exceptions", "background", "rationale")},

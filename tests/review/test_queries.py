@@ -51,4 +51,4 @@ def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_review
     assert queries_for(reviewer_client, reverse("review:detail", args=[more[-1].reference])) == (
         with_five
     )
-    assert with_five <= 12
+    assert with_five <= 13  # 12, plus the version in effect today (what would it decide?)

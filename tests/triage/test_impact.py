@@ -124,7 +124,7 @@ def test_an_impossible_period_is_refused_next_to_the_field(
     assert message in response.content.decode()
 
 
-def test_impact_pages_are_for_policy_admins_only(policy_v1, draft_2024, reviewer_client, client):
+def test_impact_pages_are_for_policy_admins_only(reviewer_client, policy_v1, draft_2024, client):
     assert reviewer_client.get(reverse("impact:draft", args=[draft_2024.pk])).status_code == 403
     assert client.get(reverse("impact:draft_csv", args=[draft_2024.pk])).status_code == 302
 
@@ -133,4 +133,48 @@ def test_the_default_period_is_the_last_12_months():
     assert impact_period_default(datetime.date(2026, 11, 30)) == (
         datetime.date(2025, 12, 1),
         datetime.date(2026, 11, 30),
+    )
+
+
+def test_reviewer_sees_what_todays_policy_would_decide_for_an_old_decision(
+    reviewer_client, reviewer, seeded, policy_v1
+):
+    import copy
+
+    reviewer.refresh_from_db()  # seeding reset the demo reviewer's password: sign in again
+    reviewer_client.force_login(reviewer)
+
+    from tests.policy.test_timeline import published
+
+    decision = (
+        Decision.objects.filter(
+            outcome="outside_statement", answers__conditions=["sacroiliac_joint_dysfunction"]
+        ).first()
+        or Decision.objects.filter(outcome="not_routinely_commissioned").first()
+    )
+    url = reverse("review:detail", args=[decision.reference])
+    same = reviewer_client.get(url).content.decode()
+    assert "which is still in effect: the outcome would be the same" in same
+
+    rules = copy.deepcopy(policy_v1.rules)
+    for criterion in rules["criteria"]:
+        if criterion["code"] == "sacroiliac_joint_dysfunction":
+            criterion["category"] = "exception"
+    published(policy_v1, 2, timezone.localdate(), rules=rules)
+    body = reviewer_client.get(url).content.decode()
+    assert "What would today's policy decide?" in body
+    assert "Under version 2, in effect today, these answers would give a different" in body
+    assert "Exception: usual clinical pathway" in body
+
+
+def test_reviewer_dashboard_lists_a_policy_version_due_for_review(policy_v1, reviewer_client):
+    from tests.policy.test_timeline import published
+
+    today = timezone.localdate()
+    published(policy_v1, 2, today, review_due=today + datetime.timedelta(days=10))
+    body = reviewer_client.get(reverse("review:dashboard")).content.decode()
+    assert "Policy review due" in body
+    assert (
+        f"Version 2 of the policy is due for review on "
+        f"{today + datetime.timedelta(days=10):%-d %B %Y}" in body
     )

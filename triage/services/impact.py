@@ -15,7 +15,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from policy import engine
-from policy.models import PolicyVersion
+from policy.models import Policy, PolicyVersion
+from policy.selectors import policy_version_in_effect
+from policy.services import policy_rules
 from triage.models import Decision, Outcome
 from triage.services.export import csv_safe
 
@@ -156,3 +158,33 @@ def impact_csv_rows(impact: Impact) -> Iterator[list[str]]:
     for reference, created_at, practice, outcome, answers in rows:
         new = lookup[json.dumps(answers, sort_keys=True)]
         yield [csv_safe(v) for v in (reference, created_at.isoformat(), practice, outcome, new)]
+
+
+@dataclass(frozen=True)
+class TodayReplay:
+    """What the version in effect today would decide for one stored decision's answers."""
+
+    version: PolicyVersion
+    outcome: str
+    outcome_label: str
+    same_version: bool
+    changed: bool
+
+
+def impact_decision_today(*, decision: Decision) -> TodayReplay | None:
+    """Replay one decision's stored answers under today's policy (nothing is recorded)."""
+    # Scoped by the decision's policy id: one query, no lookup of the policy by slug.
+    policy = Policy(pk=decision.policy_version.policy_id)
+    current = policy_version_in_effect(policy=policy)
+    if current is None:
+        return None
+    new = str(
+        engine.evaluate(policy_rules(current), engine.parse_answers(decision.answers)).outcome
+    )
+    return TodayReplay(
+        version=current,
+        outcome=new,
+        outcome_label=Outcome(new).label,
+        same_version=current.pk == decision.policy_version_id,
+        changed=new != decision.outcome,
+    )

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from policy.selectors import policy_version_review_reminders_all
 from triage.charts import Series, rate_chart, stacked_bar_chart
 from triage.models import Outcome
 from triage.roles import REVIEWER, role_required
@@ -128,6 +129,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "agreement": _agreement(),
             "backlog": unreviewed_backlog(),
             "verification": chain_verification_latest(),
+            "review_due": policy_version_review_reminders_all(),
         },
     )
 

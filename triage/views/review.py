@@ -30,6 +30,7 @@ from triage.selectors.review import (
 )
 from triage.services.access import access_event_record
 from triage.services.export import csv_lines, decision_export_rows
+from triage.services.impact import impact_decision_today
 from triage.services.reviews import review_record
 from triage.services.verify import decision_verify
 
@@ -118,6 +119,7 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
             "findings": finding_rows(decision),
             "advice": advice_rows(decision),
             "integrity": decision_verify(decision=decision),
+            "today": impact_decision_today(decision=decision),
             "reviews": review_history(decision=decision),
             "access_log": log,
             "access_log_truncated": log_truncated,
