@@ -339,3 +339,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fusion-triage@localhost")
 # The service's public address, for links in emails (no trailing slash).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Two-person sign-off for policy versions: the author sends a draft for approval and a second
+# policy admin approves and publishes it. Turning it off is allowed only in development.
+POLICY_REQUIRE_SECOND_APPROVER = env_bool("POLICY_REQUIRE_SECOND_APPROVER", True)
+if not POLICY_REQUIRE_SECOND_APPROVER and not DEBUG:
+    raise ImproperlyConfigured(
+        "POLICY_REQUIRE_SECOND_APPROVER can be turned off only with DJANGO_DEBUG=true"
+    )

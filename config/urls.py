@@ -14,6 +14,8 @@ urlpatterns = [
     path("session/keep-alive/", site.session_keep_alive, name="keep_alive"),
     path("accessibility/", site.accessibility, name="accessibility"),
     path("policy/", include("policy.urls")),
+    path("policy/manage/", include("triage.impact_urls")),
+    path("policy/manage/", include("triage.preview_urls")),
     path("review/", include("review.urls")),
     path("", include("triage.urls")),
     path("django-admin/", admin.site.urls),

@@ -5,6 +5,7 @@ import datetime
 from django import forms
 from django.utils.text import capfirst
 
+from policy import engine
 from policy.engine import CONDITION_CATEGORY_CHOICES
 from policy.models import SECTIONS, PolicyVersion
 from policy.services import DraftChanges
@@ -76,7 +77,31 @@ class DateField(forms.MultiValueField):
             ) from error
 
 
-class PublishForm(forms.Form):
+class NhsukErrorClassMixin:
+    """Marks each input with an error with the NHS.UK error class."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if not isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+                    widget.attrs["class"] = "nhsuk-input--error"
+
+
+SCHEDULED_CHOICES = (
+    ("withdraw", "Withdraw it now, so this version stays in effect"),
+    ("keep", "Keep it: it takes over from this version on its date"),
+)
+
+
+class PublishForm(NhsukErrorClassMixin, forms.Form):
+    """Dates, the approval, and the confirmations the publish check asks for.
+
+    `scheduled`, `warnings` and `failing` come from policy.checks.publish_check: a field is
+    only on the form when there is something to confirm.
+    """
+
     effective_from = DateField(
         label="When does this version take effect?",
         label_lower="the date this version takes effect",
@@ -85,15 +110,94 @@ class PublishForm(forms.Form):
     review_due = DateField(
         label="When is this version due for review?",
         label_lower="the review date",
-        help_text="Optional. For example, 1 4 2028",
+        help_text="Optional, but a missing review date is a warning. For example, 1 4 2028",
+        required=False,
+    )
+    approval_body = forms.CharField(
+        label="Who approved this version?",
+        help_text="For example, Clinical Policy Advisory Group (CPAG)",
+        max_length=200,
+        required=False,
+    )
+    approval_date = DateField(
+        label="When was it approved?",
+        label_lower="the approval date",
+        help_text="For example, 12 3 2027",
+        required=False,
+    )
+    approval_reference = forms.CharField(
+        label="Approval reference (optional)",
+        help_text="For example, the meeting's minute number",
+        max_length=200,
         required=False,
     )
 
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                self.fields[name].widget.attrs["class"] = "nhsuk-input--error"
+    def __init__(self, *args, scheduled=(), warnings=(), failing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        if scheduled:
+            self.fields["scheduled"] = forms.ChoiceField(
+                label="A later version is already scheduled",
+                choices=SCHEDULED_CHOICES,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields["withdraw_reason"] = forms.CharField(
+                label="Why is the scheduled version being withdrawn?",
+                help_text="Recorded with the withdrawal. Needed only if you withdraw it.",
+                required=False,
+                max_length=1000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        if warnings:
+            self.fields["warnings_read"] = forms.BooleanField(
+                label="I have read the warnings and want to publish this version anyway",
+                required=False,
+            )
+        if failing:
+            self.fields["failing_scenarios"] = forms.BooleanField(
+                label="I confirm these test cases are expected to change outcome "
+                "(recorded with the publication)",
+                required=False,
+            )
+
+
+class WithdrawForm(NhsukErrorClassMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is this version being withdrawn?",
+        help_text="Recorded with your name and the time. For example, replaced by a correction.",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why this version is being withdrawn"},
+    )
+
+
+class ScenarioForm(NhsukErrorClassMixin, forms.Form):
+    """A test case: its name, the answers (JSON in the answers contract), the expected outcome."""
+
+    name = forms.CharField(
+        label="Name", max_length=200, error_messages={"required": "Enter a name for the test case"}
+    )
+    answers = forms.CharField(
+        label="Answers (JSON)",
+        help_text="In the answers contract, for example "
+        '{"pain_location": "back_only", "red_flags": [], "conditions": [], '
+        '"decompression_planned": false, "decompression_destabilising": null}',
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the answers as JSON"},
+    )
+    expected_outcome = forms.ChoiceField(
+        label="Expected outcome",
+        choices=[(o.value, o.value) for o in engine.Outcome],
+        error_messages={"required": "Choose the expected outcome"},
+    )
+
+
+class ScenarioImportForm(forms.Form):
+    file = forms.FileField(
+        label="JSON file of test cases",
+        help_text="A list of objects with name, answers and expected_outcome, as exported.",
+        error_messages={"required": "Choose a JSON file to import"},
+    )
 
 
 class DraftForm(forms.Form):
@@ -102,6 +206,10 @@ class DraftForm(forms.Form):
     def __init__(self, *args, version: PolicyVersion, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
+        # The revision this form was loaded from: a save from an older one is refused.
+        self.fields["revision"] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=version.revision, min_value=1
+        )
         for field, title in SECTIONS:
             self.fields[f"section_{field}"] = forms.CharField(
                 label=title,
@@ -148,6 +256,9 @@ class DraftForm(forms.Form):
                 required=False,
                 max_length=500,
             )
+
+    def base_revision(self) -> int:
+        return self.cleaned_data["revision"]
 
     def changes(self):
         data = self.cleaned_data

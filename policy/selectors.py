@@ -1,14 +1,24 @@
-"""Reads of policies and their versions."""
+"""Reads of policies and their versions, and the one rule for the version in effect on a date."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from policy.models import Policy, PolicyEditEvent, PolicyVersion
+from policy.models import Policy, PolicyEditEvent, PolicyScenario, PolicyVersion
 
 POLICY_SLUG = "lumbar-spinal-fusion"
+
+# Shown on the manage page: the rule policy_version_in_effect implements, in words.
+IN_EFFECT_RULE = (
+    "On any date, the version in effect is the published version with the latest "
+    "'takes effect' date on or before that date, leaving out withdrawn versions. "
+    "If two versions take effect on the same date, the one published later (the higher "
+    "number) applies. A scheduled version therefore takes over on its date, even from a "
+    "version published after it, unless it is withdrawn."
+)
 
 
 def policy_get() -> Policy:
@@ -17,23 +27,49 @@ def policy_get() -> Policy:
 
 
 def policy_version_published_list(*, policy: Policy | None = None) -> QuerySet[PolicyVersion]:
+    """Every published version, withdrawn ones included (they are part of the record)."""
     policy = policy or policy_get()
     return policy.versions.filter(status=PolicyVersion.Status.PUBLISHED).order_by("-number")
 
 
-def policy_version_current(
+def policy_version_live_list(*, policy: Policy) -> QuerySet[PolicyVersion]:
+    """Published versions that have not been withdrawn: the candidates for being in effect."""
+    return policy_version_published_list(policy=policy).filter(withdrawal__isnull=True)
+
+
+def policy_version_in_effect(
     *, policy: Policy | None = None, on: datetime.date | None = None
 ) -> PolicyVersion | None:
-    """The latest published version whose effective date has passed (on `on`, default today)."""
+    """The version in effect on `on` (default today); see IN_EFFECT_RULE.
+
+    This is the only place the rule is written: the questionnaire, the timeline and the
+    publish checks all ask here.
+    """
     on = on or timezone.localdate()
     policy = policy or Policy.objects.filter(slug=POLICY_SLUG).first()
     if policy is None:
         return None
     return (
-        policy_version_published_list(policy=policy)
+        policy_version_live_list(policy=policy)
         .filter(effective_from__lte=on)
         .order_by("-effective_from", "-number")
         .first()
+    )
+
+
+# The name the questionnaire and the decision service already use.
+policy_version_current = policy_version_in_effect
+
+
+def policy_version_scheduled_list(
+    *, policy: Policy, after: datetime.date | None = None
+) -> list[PolicyVersion]:
+    """Live versions that take effect after `after` (default today), soonest first."""
+    after = after or timezone.localdate()
+    return list(
+        policy_version_live_list(policy=policy)
+        .filter(effective_from__gt=after)
+        .order_by("effective_from", "number")
     )
 
 
@@ -41,30 +77,140 @@ def policy_version_get_published(*, number: int, policy: Policy | None = None) -
     return get_object_or_404(policy_version_published_list(policy=policy), number=number)
 
 
-def policy_version_get(*, number: int, policy: Policy | None = None) -> PolicyVersion:
+def policy_version_get(*, pk: int, policy: Policy | None = None) -> PolicyVersion:
+    """Any version of the policy by its id (drafts have no number until published)."""
     policy = policy or policy_get()
-    return get_object_or_404(policy.versions.all(), number=number)
+    return get_object_or_404(
+        policy.versions.select_related("based_on", "created_by", "ready_by"), pk=pk
+    )
 
 
 def policy_version_draft(*, policy: Policy | None = None) -> PolicyVersion | None:
+    """The open draft (being edited or waiting for approval), if there is one."""
     policy = policy or policy_get()
-    return policy.versions.filter(status=PolicyVersion.Status.DRAFT).first()
+    return policy.versions.filter(status__in=PolicyVersion.OPEN_STATUSES).first()
 
 
-def policy_version_state(version: PolicyVersion, *, current: PolicyVersion | None) -> str:
-    """draft, scheduled, current or superseded: how a version stands today."""
-    if version.is_draft:
-        return "draft"
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One version on the timeline, with where it stands today and what happens next."""
+
+    version: PolicyVersion
+    state: str  # in_effect, scheduled, superseded, withdrawn, draft, ready, discarded
+    until: datetime.date | None = None  # in effect: the date a scheduled version takes over
+    next_number: int | None = None  # ... and which version that is
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+STATE_LABELS = {
+    "in_effect": "In effect now",
+    "scheduled": "Scheduled",
+    "superseded": "Superseded",
+    "withdrawn": "Withdrawn",
+    "draft": "Draft",
+    "ready": "Ready for approval",
+    "discarded": "Discarded",
+}
+
+
+def policy_version_state(
+    version: PolicyVersion, *, current: PolicyVersion | None, today: datetime.date | None = None
+) -> str:
+    """How a version stands today: one of STATE_LABELS' keys."""
+    today = today or timezone.localdate()
+    if version.status != PolicyVersion.Status.PUBLISHED:
+        return version.status
+    if hasattr(version, "withdrawal"):
+        return "withdrawn"
     if current is not None and version.pk == current.pk:
-        return "current"
-    if version.effective_from > timezone.localdate():
+        return "in_effect"
+    if version.effective_from > today:
         return "scheduled"
     return "superseded"
 
 
-def policy_edit_events(*, policy: Policy | None = None, number: int | None = None):
+def policy_timeline(*, policy: Policy, today: datetime.date | None = None) -> list[TimelineEntry]:
+    """Every version, open draft first, then published ones newest first, with its state."""
+    today = today or timezone.localdate()
+    current = policy_version_in_effect(policy=policy, on=today)
+    scheduled = policy_version_scheduled_list(policy=policy, after=today)
+    versions = policy.versions.select_related(
+        "created_by", "published_by", "approved_by", "ready_by", "discarded_by", "withdrawal__user"
+    ).order_by("-number", "-id")
+    entries = []
+    for version in versions:
+        state = policy_version_state(version, current=current, today=today)
+        until = next_number = None
+        if state == "in_effect" and scheduled:
+            until, next_number = scheduled[0].effective_from, scheduled[0].number
+        entries.append(TimelineEntry(version, state, until, next_number))
+    order = {"draft": 0, "ready": 0}
+    return sorted(entries, key=lambda entry: order.get(entry.state, 1))
+
+
+def policy_edit_events(
+    *, policy: Policy | None = None, version: PolicyVersion | None = None
+) -> QuerySet[PolicyEditEvent]:
     policy = policy or policy_get()
-    events = PolicyEditEvent.objects.filter(policy=policy).select_related("user")
-    if number is not None:
-        events = events.filter(version_number=number)
+    events = PolicyEditEvent.objects.filter(policy=policy).select_related("user", "version")
+    if version is not None:
+        events = events.filter(version=version)
     return events
+
+
+def policy_edit_events_since(*, version: PolicyVersion, revision: int) -> list[PolicyEditEvent]:
+    """The edits to a draft after `revision`, oldest first: "who changed what since"."""
+    return list(
+        PolicyEditEvent.objects.filter(
+            version=version, action=PolicyEditEvent.Action.EDITED, revision__gt=revision
+        )
+        .select_related("user")
+        .order_by("id")
+    )
+
+
+def policy_version_people(version: PolicyVersion) -> dict[str, list]:
+    """Author, editors, approver and publisher of a version, for its history."""
+    editors = []
+    for event in policy_edit_events(policy=version.policy, version=version).filter(
+        action=PolicyEditEvent.Action.EDITED
+    ):
+        if event.user not in editors:
+            editors.append(event.user)
+    return {
+        "author": version.created_by,
+        "editors": editors,
+        "sent_for_approval_by": version.ready_by,
+        "approver": version.approved_by,
+        "publisher": version.published_by,
+    }
+
+
+def policy_scenario_list(*, policy: Policy) -> QuerySet[PolicyScenario]:
+    return policy.scenarios.all()
+
+
+def policy_version_review_reminders(
+    *, policy: Policy, today: datetime.date | None = None, within_days: int = 30
+) -> list[PolicyVersion]:
+    """Live versions (in effect or scheduled) whose review date is past or within 30 days."""
+    today = today or timezone.localdate()
+    current = policy_version_in_effect(policy=policy, on=today)
+    candidates = policy_version_scheduled_list(policy=policy, after=today)
+    if current is not None:
+        candidates.insert(0, current)
+    horizon = today + datetime.timedelta(days=within_days)
+    return [v for v in candidates if v.review_due is not None and v.review_due <= horizon]
+
+
+def policy_version_review_reminders_all(
+    *, today: datetime.date | None = None
+) -> list[PolicyVersion]:
+    """Review reminders for the fusion policy, or none before it is loaded."""
+    policy = Policy.objects.filter(slug=POLICY_SLUG).first()
+    if policy is None:
+        return []
+    return policy_version_review_reminders(policy=policy, today=today)

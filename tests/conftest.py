@@ -108,6 +108,40 @@ def policy_admin(db):
 
 
 @pytest.fixture
+def second_policy_admin(db):
+    """A second policy admin, who approves and publishes drafts the first one wrote."""
+    return make_user("secondadmin", POLICY_ADMIN)
+
+
+@pytest.fixture
+def second_policy_admin_client(second_policy_admin) -> Client:
+    return client_for(second_policy_admin)
+
+
+def publish_draft(draft, *, author, approver, effective_from, **kwargs):
+    """Two-person sign-off in one call: `author` sends the draft for approval (unless it is
+    already waiting), `approver` approves it (CPAG, today) and publishes it. Warnings are
+    confirmed unless `confirm` says otherwise (tests about warnings pass their own)."""
+    from django.utils import timezone
+
+    from policy.services import (
+        Approval,
+        PublishConfirmations,
+        policy_version_mark_ready,
+        policy_version_publish,
+    )
+
+    draft.refresh_from_db()
+    if draft.status == "draft":
+        draft = policy_version_mark_ready(version=draft, user=author)
+    kwargs.setdefault("approval", Approval("CPAG", timezone.localdate(), "CPAG/2026/01"))
+    kwargs.setdefault("confirm", PublishConfirmations(warnings_read=True))
+    return policy_version_publish(
+        version=draft, user=approver, effective_from=effective_from, **kwargs
+    )
+
+
+@pytest.fixture
 def no_role_user(db):
     """A signed-in user who holds none of the service's roles."""
     return make_user("norole")

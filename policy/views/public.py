@@ -44,7 +44,9 @@ def version_list(request: HttpRequest) -> HttpResponse:
     current_version = policy_version_current(policy=policy)
     versions = [
         (version, policy_version_state(version, current=current_version))
-        for version in policy_version_published_list(policy=policy).select_related("published_by")
+        for version in policy_version_published_list(policy=policy).select_related(
+            "published_by", "withdrawal"
+        )
     ]
     return render(request, "policy/version_list.html", {"policy": policy, "versions": versions})
 

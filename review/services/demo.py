@@ -67,6 +67,8 @@ DEMO_USERS = (
              "ICB reviewer"),
     DemoUser("admin", "demo-admin-password", "Sam", "Clarke", POLICY_ADMIN, None,
              "Policy admin"),
+    DemoUser("admin2", "demo-admin2-password", "Priya", "Shah", POLICY_ADMIN, None,
+             "Second policy admin (approves the first admin's drafts)"),
 )  # fmt: skip
 
 # Share of decisions from each practice, in DEMO_PRACTICES order.
@@ -274,7 +276,9 @@ def demo_decisions_add(
     """
     versions = list(
         PolicyVersion.objects.filter(
-            policy__slug=POLICY_SLUG, status=PolicyVersion.Status.PUBLISHED
+            policy__slug=POLICY_SLUG,
+            status=PolicyVersion.Status.PUBLISHED,
+            withdrawal__isnull=True,  # a withdrawn version is never in effect
         )
     )
     if not versions:

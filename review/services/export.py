@@ -4,17 +4,15 @@ Memory stays constant whatever the row count: rows come from `.values_list().ite
 chunks and each line is written out as soon as it is made.
 """
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.db.models import QuerySet
 
+from core.csv_cells import csv_safe
 from policy.engine import CONDITION_CODES, RED_FLAG_CODES
 from review.selectors.review import decision_replaced_by, latest_review
 
 CHUNK_SIZE = 2000
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 _COLUMNS = (
     ("reference", "reference"),
@@ -46,12 +44,6 @@ ANSWER_COLUMNS = (
 EXPORT_HEADER = tuple(
     column for _, name in _COLUMNS for column in ((name,) if name else ANSWER_COLUMNS)
 )
-
-
-def csv_safe(value: object) -> str:
-    """The cell as text, with a leading quote if a spreadsheet would read it as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def _flag(value: bool | None) -> str:
@@ -93,16 +85,3 @@ def decision_export_rows(decisions: QuerySet) -> Iterator[list[str]]:
     rows = decisions.values_list(*(field for field, _ in _COLUMNS)).iterator(chunk_size=CHUNK_SIZE)
     for row in rows:
         yield _cells(row)
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    for row in rows:
-        yield writer.writerow(row)

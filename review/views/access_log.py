@@ -13,13 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.csv_cells import csv_lines, csv_safe
 from core.roles import REVIEWER, role_required
 from nhsuk.layout import HTML, ButtonGroup, Field, Layout
 from review.filters import _date_filter, _local_midnight
 from review.forms.review import SUBMIT_BUTTON, search_parse
 from review.selectors.review import keyset_page
 from review.services.access_log import access_detail, access_query
-from review.services.export import csv_lines, csv_safe
 from review.views.review import _pagination, _query
 from triage.models import AccessEvent
 from triage.services.access import access_event_record, nhs_number_search_hash

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from core.roles import REVIEWER, role_required
 from policy.engine import OUTCOME_CHOICES
+from policy.selectors import policy_version_review_reminders_all
 from review.charts import Series, rate_chart, stacked_bar_chart
 from review.selectors.dashboard import (
     chain_verification_latest,
@@ -128,5 +129,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "backlog": unreviewed_backlog(),
             "entered_in_error": entered_in_error_count_since(since=months[0]),
             "verification": chain_verification_latest(),
+            "review_due": policy_version_review_reminders_all(),
         },
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.csv_cells import csv_lines
 from core.roles import REVIEWER, role_required
 from review.filters import DecisionFilter
 from review.forms.review import ReviewForm, SampleForm
@@ -28,7 +29,7 @@ from review.selectors.review import (
     worklist_counts,
 )
 from review.services.access_log import access_query
-from review.services.export import csv_lines, decision_export_rows
+from review.services.export import decision_export_rows
 from review.services.jobs import decision_export_job_queue
 from review.services.reviews import outcomes_in_version, review_record
 from review.services.verify import decision_verify
@@ -36,6 +37,7 @@ from triage.models import AccessEvent, Decision
 from triage.nhs_number import nhs_number_format
 from triage.presentation import advice_rows, answer_rows, finding_rows, outcome_display
 from triage.services.access import access_event_record, nhs_number_search_hash
+from triage.services.impact import impact_decision_today
 
 # Column headings that sort the list, and the order a first click gives.
 SORTABLE_COLUMNS = (
@@ -174,6 +176,7 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
             "findings": finding_rows(decision),
             "advice": advice_rows(decision),
             "integrity": decision_verify(decision=decision),
+            "today": impact_decision_today(decision=decision),
             "reviews": reviews,
             "history": history,
             "access_log": log,

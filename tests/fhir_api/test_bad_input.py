@@ -229,10 +229,28 @@ def test_submit_rejects_get(api):
 def test_superseded_version_is_refused_once_a_newer_one_is_in_effect(api, policy_admin):
     from django.utils import timezone
 
-    from policy.services import policy_version_draft_start, policy_version_publish
+    from core.roles import POLICY_ADMIN
+    from policy.services import (
+        DraftChanges,
+        policy_version_draft_start,
+        policy_version_draft_update,
+    )
+    from tests.conftest import make_user, publish_draft
 
     draft = policy_version_draft_start(user=policy_admin)
-    policy_version_publish(version=draft, user=policy_admin, effective_from=timezone.localdate())
+    policy_version_draft_update(
+        version=draft,
+        user=policy_admin,
+        changes=DraftChanges(
+            sections={"background": draft.background + "\n\nRevised."}, criteria={}, questions={}
+        ),
+    )
+    draft = publish_draft(
+        draft,
+        author=policy_admin,
+        approver=make_user("approver", POLICY_ADMIN),
+        effective_from=timezone.localdate(),
+    )
     issue = refused(
         post(api, response_for(version="1")), 422, "QuestionnaireResponse.questionnaire"
     )

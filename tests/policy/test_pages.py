@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from policy.models import PolicyVersion
-from tests.conftest import client_for
+from tests.conftest import client_for, publish_draft
 
 
 def draft_form_data(version) -> dict:
@@ -35,8 +35,30 @@ def test_version_list_and_unknown_version(client, policy_v1):
     assert client.get(reverse("policy:version", args=[99])).status_code == 404
 
 
+def publish_data(day: datetime.date, **extra) -> dict:
+    """The publish form filled in: takes effect on `day`, approved by CPAG today."""
+    today = timezone.localdate()
+    data = {
+        "effective_from_day": day.day,
+        "effective_from_month": day.month,
+        "effective_from_year": day.year,
+        "approval_body": "CPAG",
+        "approval_date_day": today.day,
+        "approval_date_month": today.month,
+        "approval_date_year": today.year,
+        "approval_reference": "CPAG/2026/07",
+    }
+    data.update(extra)
+    return data
+
+
+def start_draft(client) -> PolicyVersion:
+    client.post(reverse("policy:draft_start"))
+    return PolicyVersion.objects.get(status="draft")
+
+
 def test_draft_is_not_public(client, policy_v1, policy_admin_client):
-    policy_admin_client.post(reverse("policy:draft_start"))
+    start_draft(policy_admin_client)
     assert client.get(reverse("policy:version", args=[2])).status_code == 404
 
 
@@ -58,17 +80,29 @@ def test_policy_markdown_is_sanitised(policy_v1, policy_admin, client):
         ),
     )
     admin_client = client_for(policy_admin)
-    body = admin_client.get(reverse("policy:draft_preview", args=[2])).content.decode()
+    body = admin_client.get(reverse("policy:draft_preview", args=[draft.pk])).content.decode()
     assert "<script>alert(1)" not in body
     assert "javascript:alert" not in body
 
 
 @pytest.mark.parametrize("persona", ["gp_client", "reviewer_client", "no_role_client"])
-@pytest.mark.parametrize("name", ["policy:manage", "policy:draft_edit", "policy:draft_publish"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "policy:manage",
+        "policy:draft_edit",
+        "policy:draft_publish",
+        "policy:draft_discard",
+        "policy:version_withdraw",
+        "policy:scenarios",
+        "impact:draft",
+    ],
+)
 def test_policy_admin_pages_are_for_policy_admins_only(request, policy_v1, persona, name):
     client = request.getfixturevalue(persona)
-    args = [] if name == "policy:manage" else [1]
-    assert client.get(reverse(name, args=args)).status_code == 403
+    args = {"policy:manage": [], "policy:scenarios": [], "policy:version_withdraw": [1]}
+    response = client.get(reverse(name, args=args.get(name, [policy_v1.pk])))
+    assert response.status_code == 403
 
 
 def test_policy_admin_pages_need_sign_in(client, policy_v1):
@@ -76,51 +110,62 @@ def test_policy_admin_pages_need_sign_in(client, policy_v1):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_start_draft_needs_post(policy_admin_client, policy_v1):
-    assert policy_admin_client.get(reverse("policy:draft_start")).status_code == 405
+@pytest.mark.parametrize("name", ["policy:draft_start", "policy:draft_ready"])
+def test_draft_actions_need_post(policy_admin_client, policy_v1, name):
+    args = [] if name == "policy:draft_start" else [policy_v1.pk]
+    assert policy_admin_client.get(reverse(name, args=args)).status_code == 405
 
 
-def test_admin_drafts_diffs_and_publishes_through_the_pages(policy_admin_client, policy_v1):
+def test_admin_drafts_diffs_and_a_second_admin_publishes_through_the_pages(
+    policy_admin_client, second_policy_admin_client, policy_v1
+):
     response = policy_admin_client.post(reverse("policy:draft_start"))
-    assert response["Location"] == reverse("policy:draft_edit", args=[2])
-    draft = PolicyVersion.objects.get(number=2)
+    draft = PolicyVersion.objects.get(status="draft")
+    assert response["Location"] == reverse("policy:draft_edit", args=[draft.pk])
 
     data = draft_form_data(draft)
     data["criterion_sacroiliac_joint_dysfunction_category"] = "exception"
     data["section_statement"] = data["section_statement"] + "\n\nThis sentence is new."
-    response = policy_admin_client.post(reverse("policy:draft_edit", args=[2]), data)
+    response = policy_admin_client.post(reverse("policy:draft_edit", args=[draft.pk]), data)
     assert response.status_code == 302
     draft.refresh_from_db()
     assert "This sentence is new." in draft.statement
 
-    diff = policy_admin_client.get(reverse("policy:draft_diff", args=[2])).content.decode()
+    diff = policy_admin_client.get(reverse("policy:draft_diff", args=[draft.pk])).content.decode()
+    assert "Compare with version 1 (in effect now)" in diff
     assert "This sentence is new." in diff
     assert "sacroiliac_joint_dysfunction [exception]" in diff
     assert "sacroiliac_joint_dysfunction [excluded]" in diff
 
-    preview = policy_admin_client.get(reverse("policy:draft_preview", args=[2])).content.decode()
+    preview = policy_admin_client.get(
+        reverse("policy:draft_preview", args=[draft.pk])
+    ).content.decode()
     assert "This sentence is new." in preview
 
+    ready = policy_admin_client.post(
+        reverse("policy:draft_ready", args=[draft.pk]), {"revision": draft.revision}
+    )
+    assert ready.status_code == 302
     today = timezone.localdate()
-    response = policy_admin_client.post(
-        reverse("policy:draft_publish", args=[2]),
-        {
-            "effective_from_day": today.day,
-            "effective_from_month": today.month,
-            "effective_from_year": today.year,
-        },
+    response = second_policy_admin_client.post(
+        reverse("policy:draft_publish", args=[draft.pk]),
+        publish_data(today, warnings_read="on"),
     )
     assert response.status_code == 302
     draft.refresh_from_db()
-    assert draft.status == "published"
+    assert (draft.status, draft.number) == ("published", 2)
+    assert draft.approval_body == "CPAG"
+    assert draft.approval_reference == "CPAG/2026/07"
     assert draft.published_at is not None
     assert len(draft.content_hash) == 64
     assert (
         "This sentence is new."
         in policy_admin_client.get(reverse("policy:current")).content.decode()
     )
-    # Published: the edit page is gone for it.
-    assert policy_admin_client.get(reverse("policy:draft_edit", args=[2])).status_code == 404
+    # Published: the edit page says so instead of a bare "Page not found".
+    closed = policy_admin_client.get(reverse("policy:draft_edit", args=[draft.pk]))
+    assert closed.status_code == 409
+    assert "was published as version 2" in closed.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -132,8 +177,10 @@ def test_admin_drafts_diffs_and_publishes_through_the_pages(policy_admin_client,
         (("x", "2", "2030"), "must be a real date"),
     ],
 )
-def test_publish_date_errors_are_specific(policy_admin_client, policy_v1, parts, message):
-    policy_admin_client.post(reverse("policy:draft_start"))
+def test_publish_date_errors_are_next_to_the_field_and_linked_on_the_same_page(
+    policy_admin_client, policy_v1, parts, message
+):
+    draft = start_draft(policy_admin_client)
     data = dict(
         zip(
             ("effective_from_day", "effective_from_month", "effective_from_year"),
@@ -141,49 +188,78 @@ def test_publish_date_errors_are_specific(policy_admin_client, policy_v1, parts,
             strict=True,
         )
     )
-    response = policy_admin_client.post(reverse("policy:draft_publish", args=[2]), data)
+    response = policy_admin_client.post(reverse("policy:draft_publish", args=[draft.pk]), data)
     body = response.content.decode()
-    assert response.status_code == 200
-    assert message in body
+    assert response.status_code == 400
     assert 'href="#id_effective_from_0"' in body
-    assert PolicyVersion.objects.get(number=2).status == "draft"
+    assert message in body.split('id="id_effective_from-error"')[1][:300]
+    assert PolicyVersion.objects.get(pk=draft.pk).status == "draft"
 
 
-def test_publish_in_the_past_is_refused_with_the_reason(policy_admin_client, policy_v1):
-    policy_admin_client.post(reverse("policy:draft_start"))
+def test_publish_in_the_past_is_refused_next_to_the_date_field(
+    policy_admin_client, policy_v1, policy_admin
+):
+    draft = start_draft(policy_admin_client)
     past = timezone.localdate() - datetime.timedelta(days=3)
     response = policy_admin_client.post(
-        reverse("policy:draft_publish", args=[2]),
-        {
-            "effective_from_day": past.day,
-            "effective_from_month": past.month,
-            "effective_from_year": past.year,
-        },
+        reverse("policy:draft_publish", args=[draft.pk]), publish_data(past)
     )
-    assert "must be today or in the future" in response.content.decode()
-    assert PolicyVersion.objects.get(number=2).status == "draft"
+    body = response.content.decode()
+    assert 'href="#id_effective_from_0">The date this version takes effect must be today' in body
+    assert "must be today or in the future" in body.split('id="id_effective_from-error"')[1][:300]
+    assert PolicyVersion.objects.get(pk=draft.pk).status == "draft"
 
 
 def test_empty_criterion_wording_is_refused_on_save(policy_admin_client, policy_v1):
-    policy_admin_client.post(reverse("policy:draft_start"))
-    draft = PolicyVersion.objects.get(number=2)
+    draft = start_draft(policy_admin_client)
     data = draft_form_data(draft)
     data["criterion_scoliosis_label"] = ""
-    response = policy_admin_client.post(reverse("policy:draft_edit", args=[2]), data)
+    response = policy_admin_client.post(reverse("policy:draft_edit", args=[draft.pk]), data)
     assert response.status_code == 200
     assert "Enter the wording of criterion &#x27;scoliosis&#x27;" in response.content.decode()
 
 
-def test_discarding_a_draft(policy_admin_client, policy_v1):
-    policy_admin_client.post(reverse("policy:draft_start"))
-    response = policy_admin_client.post(reverse("policy:draft_discard", args=[2]))
-    assert response.status_code == 302
-    assert not PolicyVersion.objects.filter(number=2).exists()
-    assert policy_admin_client.post(reverse("policy:draft_discard", args=[1])).status_code == 404
+def test_discard_asks_for_confirmation_and_keeps_the_draft_read_only(
+    policy_admin_client, policy_v1
+):
+    draft = start_draft(policy_admin_client)
+    url = reverse("policy:draft_discard", args=[draft.pk])
+    confirm = policy_admin_client.get(url)
+    assert "Are you sure you want to discard this draft?" in confirm.content.decode()
+    assert PolicyVersion.objects.get(pk=draft.pk).status == "draft"
+
+    assert policy_admin_client.post(url).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.status, draft.number) == ("discarded", None)
+    preview = policy_admin_client.get(reverse("policy:draft_preview", args=[draft.pk]))
+    assert "discarded draft, read-only" in preview.content.decode()
+    # A second discard (another tab) is told what happened.
+    again = policy_admin_client.post(url)
+    assert again.status_code == 409
+    assert "was discarded by" in again.content.decode()
+
+
+def test_a_discarded_draft_never_uses_up_a_version_number(
+    policy_admin, second_policy_admin, policy_v1
+):
+    from policy.services import policy_version_discard, policy_version_draft_start
+    from tests.policy.test_timeline import edited_draft
+
+    discarded = policy_version_draft_start(user=policy_admin)
+    policy_version_discard(version=discarded, user=policy_admin)
+    published = publish_draft(
+        edited_draft(policy_admin, "Next."),
+        author=policy_admin,
+        approver=second_policy_admin,
+        effective_from=timezone.localdate(),
+    )
+    assert published.number == 2
+    numbers = list(PolicyVersion.objects.exclude(number=None).values_list("number", flat=True))
+    assert sorted(numbers) == [1, 2]
 
 
 def test_manage_page_shows_history(policy_admin_client, policy_v1):
-    policy_admin_client.post(reverse("policy:draft_start"))
+    start_draft(policy_admin_client)
     body = policy_admin_client.get(reverse("policy:manage")).content.decode()
     assert "Draft started" in body
-    assert "Draft" in body
+    assert "Being edited" in body

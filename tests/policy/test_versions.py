@@ -18,10 +18,12 @@ from policy.services import (
     content_hash_compute,
     policy_rules,
     policy_seed,
+    policy_version_discard,
     policy_version_draft_start,
     policy_version_draft_update,
     policy_version_publish,
 )
+from tests.conftest import publish_draft
 
 
 def test_seed_loads_every_section_and_criterion_as_published_version_1(policy_v1):
@@ -55,12 +57,16 @@ def test_raw_sql_cannot_change_a_published_version(policy_v1, sql):
             cursor.execute(sql)
 
 
-def test_a_draft_can_be_edited_and_deleted_by_sql(policy_v1, policy_admin):
+def test_a_draft_can_be_edited_by_sql_but_a_discarded_one_is_frozen(policy_v1, policy_admin):
     draft = policy_version_draft_start(user=policy_admin)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE policy_policyversion SET statement = 'x' WHERE id = %s", [draft.pk])
-        cursor.execute("DELETE FROM policy_policyversion WHERE id = %s", [draft.pk])
-    assert PolicyVersion.objects.count() == 1
+    policy_version_discard(version=draft, user=policy_admin)
+    with pytest.raises(DatabaseError, match="published_version_immutable"):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE policy_policyversion SET status = 'draft' WHERE id = %s", [draft.pk]
+            )
 
 
 def test_edit_events_are_append_only(policy_v1, policy_admin):
@@ -72,7 +78,7 @@ def test_edit_events_are_append_only(policy_v1, policy_admin):
 
 def test_draft_starts_as_a_copy_of_the_current_version(policy_v1, policy_admin):
     draft = policy_version_draft_start(user=policy_admin)
-    assert draft.number == 2
+    assert draft.number is None  # numbers are given at publish
     assert draft.status == "draft"
     assert draft.based_on == policy_v1
     assert draft.rules == policy_v1.rules
@@ -117,7 +123,7 @@ def test_publishing_refuses_rules_with_a_missing_or_unknown_criterion(policy_v1,
 
 
 def test_recategorised_criterion_changes_the_outcome_for_the_new_version_only(
-    policy_v1, policy_admin
+    policy_v1, policy_admin, second_policy_admin
 ):
     draft = policy_version_draft_start(user=policy_admin)
     policy_version_draft_update(
@@ -129,8 +135,11 @@ def test_recategorised_criterion_changes_the_outcome_for_the_new_version_only(
             questions={},
         ),
     )
-    v2 = policy_version_publish(
-        version=draft, user=policy_admin, effective_from=timezone.localdate()
+    v2 = publish_draft(
+        draft,
+        author=policy_admin,
+        approver=second_policy_admin,
+        effective_from=timezone.localdate(),
     )
     answers = engine.parse_answers(
         {
@@ -145,10 +154,17 @@ def test_recategorised_criterion_changes_the_outcome_for_the_new_version_only(
     assert engine.evaluate(policy_rules(v2), answers).outcome == "usual_pathway_exception"
 
 
-def test_future_dated_version_is_scheduled_not_current(policy_v1, policy_admin):
+def test_future_dated_version_is_scheduled_not_current(
+    policy_v1, policy_admin, second_policy_admin
+):
     draft = policy_version_draft_start(user=policy_admin)
+    policy_version_draft_update(
+        version=draft,
+        user=policy_admin,
+        changes=DraftChanges(sections={"rationale": "Later."}, criteria={}, questions={}),
+    )
     later = timezone.localdate() + datetime.timedelta(days=30)
-    policy_version_publish(version=draft, user=policy_admin, effective_from=later)
+    publish_draft(draft, author=policy_admin, approver=second_policy_admin, effective_from=later)
     assert policy_version_current() == policy_v1
     assert policy_version_current(on=later).number == 2
 
@@ -235,7 +251,9 @@ def test_truncate_of_policy_history_is_refused(policy_v1, table):
             cursor.execute(f"TRUNCATE {table} CASCADE")
 
 
-def test_new_draft_builds_on_a_scheduled_version_not_only_the_current_one(policy_v1, policy_admin):
+def test_new_draft_builds_on_a_scheduled_version_not_only_the_current_one(
+    policy_v1, policy_admin, second_policy_admin
+):
     v2 = policy_version_draft_start(user=policy_admin)
     policy_version_draft_update(
         version=v2,
@@ -244,9 +262,10 @@ def test_new_draft_builds_on_a_scheduled_version_not_only_the_current_one(policy
             sections={"rationale": "Scheduled rationale."}, criteria={}, questions={}
         ),
     )
-    policy_version_publish(
-        version=v2,
-        user=policy_admin,
+    publish_draft(
+        v2,
+        author=policy_admin,
+        approver=second_policy_admin,
         effective_from=timezone.localdate() + datetime.timedelta(days=10),
     )
     v3 = policy_version_draft_start(user=policy_admin)

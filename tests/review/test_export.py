@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.csv_cells import csv_safe
 from core.roles import GP
 from policy.engine import CONDITION_CODES, RED_FLAG_CODES
-from review.services.export import EXPORT_HEADER, csv_safe
+from review.services.export import EXPORT_HEADER
 from tests.conftest import make_user
 from triage.models import AccessEvent, Practice
 

@@ -53,5 +53,5 @@ def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_review
     assert queries_for(reviewer_client, reverse("review:detail", args=[more[-1].reference])) == (
         with_five
     )
-    # Decision, its version, reviews, correction, practice replies, notifications, access log.
-    assert with_five <= 14
+    # Decision, version, reviews, correction, replies, notifications, log, version in effect.
+    assert with_five <= 15

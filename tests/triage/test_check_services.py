@@ -3,12 +3,13 @@
 import pytest
 from django.utils import timezone
 
+from core.roles import POLICY_ADMIN
 from policy.services import (
     DraftChanges,
     policy_version_draft_start,
     policy_version_draft_update,
-    policy_version_publish,
 )
+from tests.conftest import make_user, publish_draft
 from triage.models import Decision
 from triage.services.checks import (
     CHECK,
@@ -24,14 +25,20 @@ from triage.services.checks import (
 
 
 def publish_v2(policy_admin):
+    """Version 2 (a changed background section), signed off by a second admin."""
     draft = policy_version_draft_start(user=policy_admin)
     policy_version_draft_update(
         version=draft,
         user=policy_admin,
-        changes=DraftChanges(sections={}, criteria={}, questions={}),
+        changes=DraftChanges(
+            sections={"background": draft.background + "\n\nRevised."}, criteria={}, questions={}
+        ),
     )
-    return policy_version_publish(
-        version=draft, user=policy_admin, effective_from=timezone.localdate()
+    return publish_draft(
+        draft,
+        author=policy_admin,
+        approver=make_user("approver", POLICY_ADMIN),
+        effective_from=timezone.localdate(),
     )
 
 

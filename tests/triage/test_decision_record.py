@@ -13,9 +13,8 @@ from policy.services import (
     DraftChanges,
     policy_version_draft_start,
     policy_version_draft_update,
-    policy_version_publish,
 )
-from tests.conftest import answers_for
+from tests.conftest import answers_for, publish_draft
 from tests.triage.support import answer_every_question, check_url, submit
 from triage.models import Decision
 from triage.services.decisions import DECISION_CHAIN, decision_record
@@ -169,7 +168,7 @@ def test_practice_list_search_by_reference_or_nhs_number(gp, practice, gp_client
 
 
 def test_decision_page_uses_its_own_policy_version_after_a_newer_one(
-    gp, practice, gp_client, policy_admin, policy_v1
+    gp, practice, gp_client, policy_admin, second_policy_admin, policy_v1
 ):
     decision = record(gp, practice, conditions=["sacroiliac_joint_dysfunction"])
     draft = policy_version_draft_start(user=policy_admin)
@@ -182,7 +181,12 @@ def test_decision_page_uses_its_own_policy_version_after_a_newer_one(
             questions={},
         ),
     )
-    policy_version_publish(version=draft, user=policy_admin, effective_from=timezone.localdate())
+    publish_draft(
+        draft,
+        author=policy_admin,
+        approver=second_policy_admin,
+        effective_from=timezone.localdate(),
+    )
     for name in ("triage:decision", "triage:decision_print"):
         body = gp_client.get(reverse(name, args=[decision.reference])).content.decode()
         assert "Outside the position statement" in body
@@ -261,7 +265,7 @@ def test_questionnaire_is_for_gps_only(request, policy_v1, persona_client):
 
 
 def test_policy_change_during_a_journey_is_flagged_before_deciding(
-    gp_client, policy_admin, policy_v1
+    gp_client, policy_admin, second_policy_admin, policy_v1
 ):
     check_id = answer_every_question(gp_client, conditions=["sacroiliac_joint_dysfunction"])
     draft = policy_version_draft_start(user=policy_admin)
@@ -274,7 +278,12 @@ def test_policy_change_during_a_journey_is_flagged_before_deciding(
             questions={},
         ),
     )
-    policy_version_publish(version=draft, user=policy_admin, effective_from=timezone.localdate())
+    publish_draft(
+        draft,
+        author=policy_admin,
+        approver=second_policy_admin,
+        effective_from=timezone.localdate(),
+    )
 
     response = gp_client.post(check_url(check_id), follow=True)
     assert Decision.objects.count() == 0
