@@ -48,6 +48,7 @@ class Outcome(models.TextChoices):
         "fusion_appropriate_with_decompression",
         "Fusion is appropriate as an adjunct to decompression",
     )
+    SURGEON_TO_ASSESS = "surgeon_to_assess", "Operating surgeon to assess the exposure"
     OUTSIDE_STATEMENT = "outside_statement", "Outside the position statement"
     USUAL_PATHWAY_EXCEPTION = "usual_pathway_exception", "Exception: usual clinical pathway"
     NOT_ISOLATED_BACK_PAIN = "not_isolated_back_pain", "Not isolated back pain"

@@ -6,17 +6,21 @@ from .evaluate import Advice, Decision, Finding, evaluate
 from .rules import Criterion, Rules, RuleText, parse_rules
 from .vocabulary import (
     ADVICE_CODES,
+    ALTERNATIVE_CONDITIONS,
     CATEGORIES,
     CONDITION_CATEGORIES,
     CONDITION_CODES,
     CRITERION_CODES,
     ENGINE_VERSION,
+    NEXT_STEPS_KEYS,
+    OUTCOME_LABELS,
     OUTCOME_PRECEDENCE,
     PAIN_LOCATIONS,
     RED_FLAG_CODES,
     RULE_CODES,
     RULE_OUTCOMES,
     SECTION_SLUGS,
+    UNKNOWN,
     AdviceCode,
     Category,
     ConditionCode,
@@ -27,10 +31,16 @@ from .vocabulary import (
     RedFlagCode,
     RuleCode,
     SectionSlug,
+    next_steps_key,
 )
 
 __all__ = [
     "ADVICE_CODES",
+    "ALTERNATIVE_CONDITIONS",
+    "NEXT_STEPS_KEYS",
+    "OUTCOME_LABELS",
+    "UNKNOWN",
+    "next_steps_key",
     "ANSWER_KEYS",
     "CATEGORIES",
     "CONDITION_CATEGORIES",
