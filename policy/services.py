@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from policy import engine
 from policy.models import SECTION_FIELDS, SECTIONS, Policy, PolicyEditEvent, PolicyVersion
+from policy.quotes import content_problems
 from policy.selectors import POLICY_SLUG, policy_version_draft
+from policy.wording import seed_wording, version_questions, version_wording
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 QUESTION_KEYS = (
@@ -51,6 +53,8 @@ def canonical_content(version: PolicyVersion) -> dict:
         "sections": {field: getattr(version, field) for field in SECTION_FIELDS},
         "rules": version.rules,
         "questions": version.questions,
+        # Only versions with wording of their own hash it, so older hashes stay valid.
+        **({"wording": version.wording} if version.wording else {}),
     }
 
 
@@ -111,6 +115,7 @@ def publish_problems(
     except engine.RulesError as error:
         problems.extend(error.problems)
     problems.extend(questions_problems(version.questions))
+    problems.extend(content_problems(version))  # wording and quotes (policy.quotes)
     return problems
 
 
@@ -149,7 +154,8 @@ def policy_version_draft_start(*, user, policy: Policy | None = None) -> PolicyV
         based_on=source,
         review_due=None,
         rules=copy.deepcopy(source.rules),
-        questions=copy.deepcopy(source.questions),
+        questions=version_questions(source),
+        wording=version_wording(source),  # the seed's, for versions that predate wording
         created_by=user,
         **{field: getattr(source, field) for field in SECTION_FIELDS},
     )
@@ -250,6 +256,7 @@ def seed_content() -> dict:
         },
         "rules": json.loads((SEED_DIR / "rules_v1.json").read_text()),
         "questions": json.loads((SEED_DIR / "questions_v1.json").read_text()),
+        "wording": seed_wording(),
     }
 
 
@@ -278,6 +285,7 @@ def policy_seed() -> tuple[PolicyVersion, bool]:
         review_due=SEED_REVIEW_DUE,
         rules=content["rules"],
         questions=content["questions"],
+        wording=content["wording"],
         published_at=timezone.now(),
         **content["sections"],
     )

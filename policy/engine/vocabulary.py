@@ -140,6 +140,9 @@ ALTERNATIVE_CONDITIONS: Final[tuple[tuple[ConditionCode, ConditionCode], ...]] =
     ("spondylolisthesis", "instability"),
 )
 
+# Conditions that, suspected rather than diagnosed, are red flags: the question offers a way back.
+SUSPECTED_IS_RED_FLAG: Final[tuple[ConditionCode, ...]] = ("serious_pathology",)
+
 # Which "what to do next" text applies: one per outcome, plus this situation, where the
 # outcome alone would tell the GP to manage in primary care although a decompression may go ahead.
 NEXT_STEPS_DECOMPRESSION_NOT_DESTABILISING: Final = "decompression_not_destabilising"

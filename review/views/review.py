@@ -30,7 +30,7 @@ from review.services.reviews import review_record
 from review.services.verify import decision_verify
 from triage.models import AccessEvent, Decision
 from triage.nhs_number import nhs_number_format
-from triage.presentation import advice_rows, answer_rows, finding_rows, outcome_display
+from triage.presentation import decision_context
 from triage.services.access import access_event_record
 
 # Column headings that sort the list, and the order a first click gives.
@@ -108,15 +108,7 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
         request,
         "review/detail.html",
         {
-            "decision": decision,
-            "outcome": outcome_display(decision.outcome),
-            "answers": answer_rows(
-                version=decision.policy_version,
-                answers=decision.answers,
-                nhs_number=nhs_number_format(decision.nhs_number),
-            ),
-            "findings": finding_rows(decision),
-            "advice": advice_rows(decision),
+            **decision_context(decision, nhs_number=nhs_number_format(decision.nhs_number)),
             "integrity": decision_verify(decision=decision),
             "reviews": review_history(decision=decision),
             "access_log": log,

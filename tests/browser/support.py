@@ -160,8 +160,8 @@ def sign_in(page: Page, user) -> None:
 NHS_NUMBER = "943 476 5919"
 RED_FLAG = "Cauda equina syndrome symptoms"
 NONE_OF_THESE = "None of these"
-PAIN_BACK_ONLY = "Back only"
-PAIN_BACK_AND_LEG = "Back and one or both legs"
+PAIN_BACK_ONLY = "Low back only"
+PAIN_BACK_AND_LEG = "Low back and one or both legs"
 PLANNED = "Is spinal decompression surgery for nerve compression planned?"
 DESTABILISING = (
     "Would the decompression need a more extensive exposure that would otherwise render "

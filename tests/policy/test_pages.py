@@ -87,6 +87,7 @@ def test_admin_drafts_diffs_and_publishes_through_the_pages(policy_admin_client,
 
     data = draft_form_data(draft)
     data["criterion_sacroiliac_joint_dysfunction_category"] = "exception"
+    data["section_exceptions"] = data["section_exceptions"] + "\n- Sacroiliac joint dysfunction"
     data["section_statement"] = data["section_statement"] + "\n\nThis sentence is new."
     response = policy_admin_client.post(reverse("policy:draft_edit", args=[2]), data)
     assert response.status_code == 302

@@ -99,7 +99,7 @@ def test_changing_an_answer_from_the_check_page_returns_to_it(gp_client, policy_
     response = answer(gp_client, "pain", {"pain_location": "back_and_leg"}, change=True)
     assert response["Location"] == reverse("triage:check")
     check = gp_client.get(reverse("triage:check"))
-    assert "Back and one or both legs" in check.content.decode()
+    assert "Low back and one or both legs" in check.content.decode()
     key = check.context["journey"].submission_key
     gp_client.post(reverse("triage:check"), {"submission_key": key})
     assert Decision.objects.get().outcome == "not_isolated_back_pain"

@@ -5,25 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('policy', '0003_drop_unused_permission'),
-        ('triage', '0011_drop_unused_permission'),
+        ("policy", "0003_drop_unused_permission"),
+        ("triage", "0011_drop_unused_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='decision',
-            name='decision_outcome_known',
+            model_name="decision",
+            name="decision_outcome_known",
         ),
         migrations.AlterField(
-            model_name='decision',
-            name='outcome',
-            field=models.CharField(choices=[('urgent_pathway', 'Follow the urgent pathway'), ('fusion_appropriate_with_decompression', 'Fusion is appropriate as an adjunct to decompression'), ('surgeon_to_assess', 'Operating surgeon to assess the exposure'), ('outside_statement', 'Outside the position statement'), ('usual_pathway_exception', 'Exception: usual clinical pathway'), ('not_isolated_back_pain', 'Not isolated back pain'), ('not_routinely_commissioned', 'Not routinely commissioned')], max_length=40),
+            model_name="decision",
+            name="outcome",
+            field=models.CharField(
+                choices=[
+                    ("urgent_pathway", "Follow the urgent pathway"),
+                    (
+                        "fusion_appropriate_with_decompression",
+                        "Fusion is appropriate as an adjunct to decompression",
+                    ),
+                    ("surgeon_to_assess", "Operating surgeon to assess the exposure"),
+                    ("outside_statement", "Outside the position statement"),
+                    ("usual_pathway_exception", "Exception: usual clinical pathway"),
+                    ("not_isolated_back_pain", "Not isolated back pain"),
+                    ("not_routinely_commissioned", "Not routinely commissioned"),
+                ],
+                max_length=40,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__in', ['urgent_pathway', 'fusion_appropriate_with_decompression', 'surgeon_to_assess', 'outside_statement', 'usual_pathway_exception', 'not_isolated_back_pain', 'not_routinely_commissioned'])), name='decision_outcome_known'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "outcome__in",
+                        [
+                            "urgent_pathway",
+                            "fusion_appropriate_with_decompression",
+                            "surgeon_to_assess",
+                            "outside_statement",
+                            "usual_pathway_exception",
+                            "not_isolated_back_pain",
+                            "not_routinely_commissioned",
+                        ],
+                    )
+                ),
+                name="decision_outcome_known",
+            ),
         ),
     ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from triage.journey import journey_get
 from triage.nhs_number import nhs_number_format
-from triage.presentation import advice_rows, answer_rows, finding_rows, outcome_display
+from triage.presentation import decision_context
 from triage.selectors.practice import decision_get_for_practice, decision_list_for_practice
 from triage.views.questionnaire import gp_view
 
@@ -45,17 +45,7 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
 
 
 def _decision_context(decision) -> dict:
-    return {
-        "decision": decision,
-        "outcome": outcome_display(decision.outcome),
-        "answers": answer_rows(
-            version=decision.policy_version,
-            answers=decision.answers,
-            nhs_number=nhs_number_format(decision.nhs_number),
-        ),
-        "findings": finding_rows(decision),
-        "advice": advice_rows(decision),
-    }
+    return decision_context(decision, nhs_number=nhs_number_format(decision.nhs_number))
 
 
 @gp_view
