@@ -15,7 +15,8 @@ from policy import engine
 from policy.markdown import render_markdown
 from policy.models import SECTIONS, PolicyVersion, section_anchor
 from policy.quotes import finding_is_quote
-from policy.wording import version_questions, version_wording
+from policy.selectors import policy_version_current
+from policy.wording import seed_wording, version_questions, version_wording
 from triage.models import Decision
 
 
@@ -222,3 +223,11 @@ def decision_context(decision: Decision, *, nhs_number: str) -> dict:
             "{reference}", decision.reference
         ),
     }
+
+
+def start_page_text() -> dict:
+    """The start page's words, from the policy version in effect (the seed's if none is)."""
+    version = policy_version_current()
+    wording = version_wording(version) if version is not None else seed_wording()
+    start = wording["start"]
+    return {"start": start, "before_you_start": render_markdown(start["before_you_start"])}

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 
 from triage.journey import journey_get
 from triage.nhs_number import nhs_number_format
-from triage.presentation import decision_context
+from triage.presentation import decision_context, start_page_text
 from triage.selectors.practice import decision_get_for_practice, decision_list_for_practice
 from triage.views.questionnaire import gp_view
 
@@ -32,6 +32,7 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
             "page": page,
             "search": search,
             "journey": journey_get(request),
+            **start_page_text(),
             "prev_url": f"?{query}page={page.previous_page_number()}#decisions"
             if page.has_previous()
             else "",
