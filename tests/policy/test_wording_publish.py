@@ -167,3 +167,60 @@ def test_evaluate_command_accepts_not_known_yet(policy_v1, monkeypatch):
     out = StringIO()
     call_command("evaluate", stdout=out)
     assert json.loads(out.getvalue())["outcome"] == "surgeon_to_assess"
+
+
+def test_admin_edits_outcome_wording_on_the_draft_page_and_sees_the_change(
+    policy_v1, policy_admin, policy_admin_client
+):
+    from django.urls import reverse
+
+    from policy.wording_forms import WordingForm
+
+    draft = policy_version_draft_start(user=policy_admin)
+    url = reverse("policy:draft_wording", args=[draft.number])
+    page = policy_admin_client.get(url)
+    assert page.status_code == 200
+    assert "Outcomes and next steps" in page.content.decode()
+    form = WordingForm(version=draft)
+    data = {name: field.initial for name, field in form.fields.items()}
+    data["w__outcomes__surgeon_to_assess__headline"] = "<b>Surgeon decides</b>"
+    response = policy_admin_client.post(url, data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.wording["outcomes"]["surgeon_to_assess"]["headline"] == "<b>Surgeon decides</b>"
+    html = policy_admin_client.get(url).content.decode()
+    assert "<ins>&lt;b&gt;Surgeon decides&lt;/b&gt;</ins>" in html
+
+
+def test_wording_page_refuses_an_emptied_text_and_keeps_what_was_typed(
+    policy_v1, policy_admin, policy_admin_client
+):
+    from django.urls import reverse
+
+    from policy.wording_forms import WordingForm
+
+    draft = policy_version_draft_start(user=policy_admin)
+    url = reverse("policy:draft_wording", args=[draft.number])
+    data = {name: field.initial for name, field in WordingForm(version=draft).fields.items()}
+    data["w__outcomes__urgent_pathway__next_steps"] = ""
+    data["w__start__title"] = "Typed title"
+    response = policy_admin_client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter the text &#x27;Follow the urgent pathway: what to do next&#x27;" in html
+    assert 'value="Typed title"' in html
+
+
+def test_wording_page_is_for_policy_admins_only(policy_v1, policy_admin, gp_client):
+    from django.urls import reverse
+
+    draft = policy_version_draft_start(user=policy_admin)
+    response = gp_client.get(reverse("policy:draft_wording", args=[draft.number]))
+    assert response.status_code in (403, 404)
+
+
+def test_wording_page_of_a_published_version_is_not_found(policy_v1, policy_admin_client):
+    from django.urls import reverse
+
+    response = policy_admin_client.get(reverse("policy:draft_wording", args=[1]))
+    assert response.status_code == 404
