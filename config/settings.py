@@ -237,3 +237,11 @@ LOGGING = {
 
 # Service-specific settings.
 AUDIT_SAMPLE_SIZE = env_int("AUDIT_SAMPLE_SIZE", 10)
+# The NHS number test range (9xx xxx xxxx, never issued to patients): on in development and
+# tests, off in production unless set.
+NHS_NUMBER_ALLOW_TEST_RANGE = env_bool("NHS_NUMBER_ALLOW_TEST_RANGE", DEBUG)
+# Where the Beta banner's feedback link points (a mailto: address or a form's address); without
+# it the banner names the team but links nowhere.
+FEEDBACK_URL = os.environ.get(
+    "FEEDBACK_URL", "mailto:fusion-triage-feedback@example.nhs.uk" if DEBUG else ""
+)

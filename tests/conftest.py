@@ -41,6 +41,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def nhs_number_test_range_allowed(settings):
+    """Tests use NHS numbers from the test range, as development does; production refuses them."""
+    settings.NHS_NUMBER_ALLOW_TEST_RANGE = True
+
+
 def make_user(username: str, role: str | None = None, practice=None):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
