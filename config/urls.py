@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", site.healthz, name="healthz"),
     path("accessibility/", site.accessibility, name="accessibility"),
+    path("privacy/", site.privacy, name="privacy"),
     path("policy/", include("policy.urls")),
     path("review/", include("review.urls")),
     path("", include("triage.urls")),

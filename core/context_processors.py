@@ -1,5 +1,6 @@
-"""Header navigation for the signed-in user's roles."""
+"""Header navigation for the signed-in user's roles, and the Beta banner's feedback address."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -25,3 +26,7 @@ def navigation(request: HttpRequest) -> dict:
             continue
         items.append({"text": text, "href": href, "current": request.path.startswith(href)})
     return {"nav_items": items}
+
+
+def feedback(request: HttpRequest) -> dict:
+    return {"feedback_url": settings.FEEDBACK_URL}
