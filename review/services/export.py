@@ -50,7 +50,9 @@ def csv_safe(value: object) -> str:
     return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
 
 
-def _flag(value: bool | None) -> str:
+def _flag(value: bool | str | None) -> str:
+    if isinstance(value, str):
+        return value  # "unknown": the exposure not yet judged by the operating surgeon
     return "" if value is None else str(int(value))
 
 
