@@ -131,7 +131,32 @@ def wording_fields() -> list[WordingField]:
         fields.append(WordingField(("questionnaire", key), f"Questions: {key}", pages))
     for key in _seed(WORDING_SEED_PATH)["decision_page"]:
         fields.append(WordingField(("decision_page", key), f"Decision page: {key}", pages))
+    startback = "STarT Back"
+    seed_startback = _seed(WORDING_SEED_PATH)["startback"]
+    for key, value in seed_startback.items():
+        if isinstance(value, str):
+            fields.append(WordingField(("startback", key), f"STarT Back: {key}", startback))
+    for item in seed_startback["items"]:
+        fields.append(
+            WordingField(("startback", "items", item), f"STarT Back statement {item}", startback)
+        )
+    for answer in seed_startback["answers"]:
+        fields.append(
+            WordingField(("startback", "answers", answer), f"STarT Back answer {answer}", startback)
+        )
+    for risk in seed_startback["risks"]:
+        for part in ("label", "advice"):
+            fields.append(
+                WordingField(
+                    ("startback", "risks", risk, part), f"STarT Back {risk} risk: {part}", startback
+                )
+            )
     return fields
+
+
+def startback_enabled(version: PolicyVersion) -> bool:
+    """An ICB switches the scorer off by setting `startback.enabled` false in a version."""
+    return bool(version_wording(version).get("startback", {}).get("enabled"))
 
 
 def wording_get(wording: dict, path: tuple[str, ...]) -> object:

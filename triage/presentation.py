@@ -16,7 +16,12 @@ from policy.markdown import render_markdown
 from policy.models import SECTIONS, PolicyVersion, section_anchor
 from policy.quotes import finding_is_quote
 from policy.selectors import policy_version_current
-from policy.wording import seed_wording, version_questions, version_wording
+from policy.wording import (
+    seed_wording,
+    startback_enabled,
+    version_questions,
+    version_wording,
+)
 from triage.models import Decision
 
 
@@ -231,3 +236,32 @@ def start_page_text() -> dict:
     wording = version_wording(version) if version is not None else seed_wording()
     start = wording["start"]
     return {"start": start, "before_you_start": render_markdown(start["before_you_start"])}
+
+
+def startback_context(decision: Decision, *, form=None, offer: bool = True) -> dict:
+    """The STarT Back score added to a decision, and the form when it is still on offer."""
+    from triage.forms.startback import StartBackForm
+    from triage.services.startback import startback_latest, startback_offered
+
+    version = decision.policy_version
+    if not startback_enabled(version):
+        return {}
+    text = version_wording(version)["startback"]
+    score = startback_latest(decision)
+    result = None
+    if score is not None:
+        result = {
+            "score": score,
+            "label": text["risks"][score.risk]["label"],
+            "advice": text["risks"][score.risk]["advice"],
+            "score_text": text["score_text"]
+            .replace("{total}", str(score.total))
+            .replace("{psychosocial}", str(score.psychosocial)),
+        }
+    offered = offer and startback_offered(decision)
+    if offered and form is None:
+        form = StartBackForm(
+            version=version,
+            action=reverse("triage:decision_startback", args=[decision.reference]),
+        )
+    return {"startback": {"text": text, "result": result, "form": form if offered else None}}

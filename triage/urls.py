@@ -11,6 +11,11 @@ urlpatterns = [
     path("referrals/new/<slug:step>/", questionnaire.step, name="step"),
     path("referrals/decisions/<str:reference>/", decisions.decision_detail, name="decision"),
     path(
+        "referrals/decisions/<str:reference>/startback/",
+        decisions.decision_startback,
+        name="decision_startback",
+    ),
+    path(
         "referrals/decisions/<str:reference>/print/",
         decisions.decision_print,
         name="decision_print",

@@ -7,10 +7,11 @@ chunks and each line is written out as soon as it is made.
 import csv
 from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from policy.engine import CONDITION_CODES, RED_FLAG_CODES
 from review.selectors.review import latest_review
+from triage.models import StartBackScore
 
 CHUNK_SIZE = 2000
 # Spreadsheet programs run a cell that starts with one of these as a formula.
@@ -30,8 +31,13 @@ _COLUMNS = (
     ("findings", "decisive_findings"),
     ("latest_verdict", "latest_verdict"),
     ("answers", None),
+    ("startback_risk", "startback_risk"),
+    ("startback_total", "startback_total"),
+    ("startback_psychosocial", "startback_psychosocial"),
     ("content_hash", "content_hash"),
 )
+# The latest STarT Back score appended to each decision (blank when none was added).
+STARTBACK_COLUMNS = ("risk", "total", "psychosocial")
 ANSWER_COLUMNS = (
     "pain_location",
     *(f"red_flag_{code}" for code in RED_FLAG_CODES),
@@ -86,9 +92,17 @@ def decision_export_rows(decisions: QuerySet) -> Iterator[list[str]]:
     yield list(EXPORT_HEADER)
     if "latest_verdict" not in decisions.query.annotations:
         decisions = decisions.annotate(latest_verdict=latest_review("verdict"))
+    decisions = decisions.annotate(
+        **{f"startback_{column}": _latest_startback(column) for column in STARTBACK_COLUMNS}
+    )
     rows = decisions.values_list(*(field for field, _ in _COLUMNS)).iterator(chunk_size=CHUNK_SIZE)
     for row in rows:
         yield _cells(row)
+
+
+def _latest_startback(column: str) -> Subquery:
+    scores = StartBackScore.objects.filter(decision=OuterRef("pk")).order_by("-sequence")
+    return Subquery(scores.values(column)[:1])
 
 
 class _Echo:

@@ -30,7 +30,7 @@ from review.services.reviews import review_record
 from review.services.verify import decision_verify
 from triage.models import AccessEvent, Decision
 from triage.nhs_number import nhs_number_format
-from triage.presentation import decision_context
+from triage.presentation import decision_context, startback_context
 from triage.services.access import access_event_record
 
 # Column headings that sort the list, and the order a first click gives.
@@ -109,6 +109,7 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
         "review/detail.html",
         {
             **decision_context(decision, nhs_number=nhs_number_format(decision.nhs_number)),
+            **startback_context(decision, offer=False),
             "integrity": decision_verify(decision=decision),
             "reviews": review_history(decision=decision),
             "access_log": log,
