@@ -170,6 +170,9 @@ DESTABILISING = (
 OUTCOME_TITLES = {
     "urgent_pathway": "Follow the urgent pathway now",
     "fusion_appropriate_with_decompression": "Fusion is appropriate as an adjunct to decompression",
+    "surgeon_to_assess": (
+        "The operating surgeon decides whether fusion is needed with the decompression"
+    ),
     "outside_statement": "Outside the position statement",
     "usual_pathway_exception": "Exception: manage through the usual clinical pathway",
     "not_isolated_back_pain": (
