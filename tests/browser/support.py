@@ -208,7 +208,7 @@ def answer_questionnaire(
     pain: str = PAIN_BACK_ONLY,
     conditions: tuple[str, ...] = (),
     planned: bool = False,
-    destabilising: bool | None = None,
+    destabilising: bool | str | None = None,
 ) -> None:
     """Answer every question with the mouse, then submit from the check page."""
     expect_question(page, 1)
@@ -231,7 +231,8 @@ def answer_questionnaire(
     expect_question(page, 5)
     choice(page, "decompression_planned", "yes" if planned else "no").check()
     if destabilising is not None:
-        choice(page, "decompression_destabilising", "yes" if destabilising else "no").check()
+        value = destabilising if isinstance(destabilising, str) else ("no", "yes")[destabilising]
+        choice(page, "decompression_destabilising", value).check()
     continue_(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check your answers before getting the decision"
