@@ -35,6 +35,9 @@ def test_policy_admin_edits_previews_compares_and_publishes_a_draft(
     category = page.get_by_role("group", name=f"Category of '{SI_JOINT}'")
     expect(category.get_by_label("Excluded indication (outside the statement)")).to_be_checked()
     category.get_by_label("Exception (usual clinical pathway)").check()
+    # Its quote must then appear in the Exceptions section, or publishing is refused.
+    exceptions_text = page.locator('textarea[name="section_exceptions"]')
+    exceptions_text.fill(exceptions_text.input_value() + "\n- Sacroiliac joint dysfunction")
     submit(page, "Save draft")
     expect(page.locator(".nhsuk-notification-banner--success")).to_contain_text(
         "Draft version 2 saved"
