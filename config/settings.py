@@ -129,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
                 "core.context_processors.session_timeout",
+                "core.context_processors.feedback",
             ],
         },
     },
@@ -347,3 +348,12 @@ if not POLICY_REQUIRE_SECOND_APPROVER and not DEBUG:
     raise ImproperlyConfigured(
         "POLICY_REQUIRE_SECOND_APPROVER can be turned off only with DJANGO_DEBUG=true"
     )
+
+# The NHS number test range (9xx xxx xxxx, never issued to patients): on in development and
+# tests, off in production unless set.
+NHS_NUMBER_ALLOW_TEST_RANGE = env_bool("NHS_NUMBER_ALLOW_TEST_RANGE", DEBUG)
+# Where the Beta banner's feedback link points (a mailto: address or a form's address); without
+# it the banner names the team but links nowhere.
+FEEDBACK_URL = os.environ.get(
+    "FEEDBACK_URL", "mailto:fusion-triage-feedback@example.nhs.uk" if DEBUG else ""
+)

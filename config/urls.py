@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", site.healthz, name="healthz"),
     path("session/keep-alive/", site.session_keep_alive, name="keep_alive"),
     path("accessibility/", site.accessibility, name="accessibility"),
+    path("privacy/", site.privacy, name="privacy"),
     path("policy/", include("policy.urls")),
     path("policy/manage/", include("triage.impact_urls")),
     path("policy/manage/", include("triage.preview_urls")),

@@ -1,4 +1,4 @@
-"""Header navigation for the signed-in user's roles."""
+"""Header navigation for the signed-in user's roles, and the Beta banner's feedback address."""
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -36,3 +36,7 @@ def session_timeout(request: HttpRequest) -> dict:
             settings.SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE
         ),
     }
+
+
+def feedback(request: HttpRequest) -> dict:
+    return {"feedback_url": settings.FEEDBACK_URL}

@@ -1,4 +1,5 @@
-"""Site-wide pages: role routing after sign-in, the health check, the accessibility statement."""
+"""Site-wide pages: role routing after sign-in, the health check, the accessibility statement
+and the privacy notice."""
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -43,6 +44,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
+
+
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from policy import engine
 from policy.models import SECTION_FIELDS, SECTIONS, PolicyVersion
+from policy.quotes import content_problems as wording_and_quote_problems
 from policy.scenarios import ScenarioResult, policy_scenario_results
 from policy.selectors import policy_version_in_effect, policy_version_scheduled_list
 from policy.services import (
@@ -22,6 +23,7 @@ from policy.services import (
     policy_rules,
     questions_problems,
 )
+from policy.wording import version_wording
 
 CATEGORY_SECTIONS = {"excluded": "exclusions", "exception": "exceptions"}
 SECTION_TITLES = dict(SECTIONS)
@@ -39,6 +41,8 @@ def content_problems(version: PolicyVersion) -> list[Problem]:
     except engine.RulesError as error:
         problems.extend(Problem(message) for message in error.problems)
     problems.extend(Problem(message) for message in questions_problems(version.questions))
+    # Every GP-visible text present, and every quoted passage still in its section.
+    problems.extend(Problem(message) for message in wording_and_quote_problems(version))
     in_effect = policy_version_in_effect(policy=version.policy)
     if in_effect is not None and _same_content(version, in_effect):
         problems.append(
@@ -52,7 +56,8 @@ def content_problems(version: PolicyVersion) -> list[Problem]:
 def _same_content(a: PolicyVersion, b: PolicyVersion) -> bool:
     keys = ("sections", "rules", "questions")
     left, right = canonical_content(a), canonical_content(b)
-    return all(left[key] == right[key] for key in keys)
+    same = all(left[key] == right[key] for key in keys)
+    return same and version_wording(a) == version_wording(b)
 
 
 def _mentioned(criterion: dict, text: str) -> bool:

@@ -67,6 +67,10 @@ class PolicyVersion(models.Model):
     rules = models.JSONField()
     # Wording of the questionnaire's questions for this version.
     questions = models.JSONField()
+    # Every other word a GP reads: outcome headlines, summaries and next steps, finding lead-ins,
+    # urgent advice per red flag, the start page and the decision page (policy.wording). Empty
+    # in versions published before it existed: those read the seed wording (ADR 0070).
+    wording = models.JSONField(default=dict, blank=True)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

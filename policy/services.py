@@ -24,6 +24,7 @@ from policy.models import (
     PolicyVersionWithdrawal,
 )
 from policy.selectors import POLICY_SLUG, policy_edit_events_since, policy_version_draft
+from policy.wording import seed_wording, version_questions, version_wording
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 QUESTION_KEYS = (
@@ -108,6 +109,8 @@ def canonical_content(version: PolicyVersion) -> dict:
         "sections": {field: getattr(version, field) for field in SECTION_FIELDS},
         "rules": version.rules,
         "questions": version.questions,
+        # Only versions with wording of their own hash it, so older hashes stay valid.
+        **({"wording": version.wording} if version.wording else {}),
     }
 
 
@@ -201,7 +204,8 @@ def policy_version_draft_start(*, user, policy: Policy | None = None) -> PolicyV
         based_on=source,
         review_due=None,
         rules=copy.deepcopy(source.rules),
-        questions=copy.deepcopy(source.questions),
+        questions=version_questions(source),
+        wording=version_wording(source),  # the seed's, for versions that predate wording
         created_by=user,
         revision=1,
         **{field: getattr(source, field) for field in SECTION_FIELDS},
@@ -490,6 +494,7 @@ def seed_content() -> dict:
         },
         "rules": json.loads((SEED_DIR / "rules_v1.json").read_text()),
         "questions": json.loads((SEED_DIR / "questions_v1.json").read_text()),
+        "wording": seed_wording(),
     }
 
 
@@ -518,6 +523,7 @@ def policy_seed() -> tuple[PolicyVersion, bool]:
         review_due=SEED_REVIEW_DUE,
         rules=content["rules"],
         questions=content["questions"],
+        wording=content["wording"],
         published_at=timezone.now(),
         **content["sections"],
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from policy.views import manage, public, scenarios
+from policy.views import manage, public, scenarios, wording
 
 app_name = "policy"
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("manage/test-cases/<int:pk>/delete/", scenarios.scenario_delete, name="scenario_delete"),
     path("manage/test-cases/import/", scenarios.scenario_import, name="scenario_import"),
     path("manage/test-cases/export.json", scenarios.scenario_export, name="scenario_export"),
+    path("manage/drafts/<int:pk>/wording/", wording.draft_wording, name="draft_wording"),
 ]

@@ -44,6 +44,12 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def nhs_number_test_range_allowed(settings):
+    """Tests use NHS numbers from the test range, as development does; production refuses them."""
+    settings.NHS_NUMBER_ALLOW_TEST_RANGE = True
+
+
 def make_user(username: str, role: str | None = None, practice=None):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
@@ -139,6 +145,17 @@ def publish_draft(draft, *, author, approver, effective_from, **kwargs):
     return policy_version_publish(
         version=draft, user=approver, effective_from=effective_from, **kwargs
     )
+
+
+def publish_now(draft, *, author, **kwargs):
+    """Publish `draft` effective today, approved by a second policy admin made for the purpose."""
+    import uuid
+
+    from django.utils import timezone
+
+    approver = make_user(f"approver-{uuid.uuid4().hex[:8]}", POLICY_ADMIN)
+    kwargs.setdefault("effective_from", timezone.localdate())
+    return publish_draft(draft, author=author, approver=approver, **kwargs)
 
 
 @pytest.fixture

@@ -223,3 +223,52 @@ class DecisionCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"Correction of decision {self.decision_id}"
+
+
+class StartBackScore(models.Model):
+    """A STarT Back score added to a decision afterwards: an appended, chained addition,
+    never an edit of the decision. Append-only (PostgreSQL trigger) and hash-chained."""
+
+    class Risk(models.TextChoices):
+        LOW = "low", "Low risk"
+        MEDIUM = "medium", "Medium risk"
+        HIGH = "high", "High risk"
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="startback_scores"
+    )
+    created_at = models.DateTimeField()
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    responses = models.JSONField()
+    total = models.PositiveSmallIntegerField()
+    psychosocial = models.PositiveSmallIntegerField()
+    risk = models.CharField(max_length=10, choices=Risk.choices)
+    previous_hash = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["-sequence"]
+        indexes = [models.Index(fields=["decision", "-sequence"], name="startback_decision_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__lte=9) & models.Q(psychosocial__lte=5),
+                name="startback_scores_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(risk__in=["low", "medium", "high"]),
+                name="startback_risk_known",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="startback_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+            protect_truncate("startback_no_truncate"),
+            chain_extends("startback_chain_extends"),
+        ]
+
+    def __str__(self) -> str:
+        return f"STarT Back {self.risk} for {self.decision_id}"

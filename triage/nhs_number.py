@@ -1,8 +1,20 @@
-"""NHS numbers: normalise what a person typed and check the Modulus 11 check digit."""
+"""NHS numbers: normalise what a person typed and check it could be a real patient's number.
+
+The `nhs-number` package (MIT, maintained) does the Modulus 11 check and knows the issued
+ranges; this module adds what it leaves out (a number of one repeated digit passes Modulus 11)
+and the messages a GP reads. The test range (9xx xxx xxxx, never issued to patients) is accepted
+only when settings.NHS_NUMBER_ALLOW_TEST_RANGE is on: in development and tests, not production.
+"""
 
 import re
 
+import nhs_number as nhs
+from django.conf import settings
+
 SEPARATORS = re.compile(r"[\s-]+")
+# Ranges issued to patients: England, Wales and the Isle of Man; Scotland (CHI); Northern Ireland.
+ISSUED_REGIONS = (nhs.REGION_ENGLAND_WALES_IOM, nhs.REGION_SCOTLAND, nhs.REGION_NORTHERN_IRELAND)
+TEST_REGION = nhs.REGION_SYNTHETIC
 
 
 class NhsNumberError(ValueError):
@@ -10,13 +22,19 @@ class NhsNumberError(ValueError):
 
 
 def nhs_number_check_digit_ok(digits: str) -> bool:
-    total = sum(
-        int(digit) * weight for digit, weight in zip(digits[:9], range(10, 1, -1), strict=True)
+    """Modulus 11 only (for generators that then pick a range); use nhs_number_normalise to vet."""
+    return (
+        len(digits) == 10
+        and digits.isdigit()
+        and nhs.calculate_checksum(digits[:9]) == int(digits[9])
     )
-    check = 11 - total % 11
-    if check == 11:
-        check = 0
-    return check != 10 and check == int(digits[9])
+
+
+def nhs_number_in_accepted_range(digits: str, *, allow_test_range: bool | None = None) -> bool:
+    if allow_test_range is None:
+        allow_test_range = settings.NHS_NUMBER_ALLOW_TEST_RANGE
+    regions = (*ISSUED_REGIONS, TEST_REGION) if allow_test_range else ISSUED_REGIONS
+    return any(region.contains_number(digits) for region in regions)
 
 
 def nhs_number_normalise(raw: str) -> str:
@@ -28,9 +46,19 @@ def nhs_number_normalise(raw: str) -> str:
         raise NhsNumberError("NHS number must only include numbers and spaces")
     if len(value) != 10:
         raise NhsNumberError("NHS number must be 10 digits")
-    if not nhs_number_check_digit_ok(value):
+    if len(set(value)) == 1:
+        raise NhsNumberError(
+            "Enter a valid NHS number. A number of one repeated digit is never issued; "
+            "check it against the patient's record"
+        )
+    if not nhs_number_check_digit_ok(value) or not nhs.is_valid(value):
         raise NhsNumberError(
             "Enter a valid NHS number. The number entered fails the check digit test; "
+            "check it against the patient's record"
+        )
+    if not nhs_number_in_accepted_range(value):
+        raise NhsNumberError(
+            "Enter a valid NHS number. This number is not in a range issued to patients; "
             "check it against the patient's record"
         )
     return value

@@ -8,9 +8,20 @@ policy, so a decision page looks the same years later.
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString
 
-from policy.engine import Outcome
-from policy.models import SECTIONS, section_anchor
+from policy import engine
+from policy.markdown import render_markdown
+from policy.models import SECTIONS, PolicyVersion, section_anchor
+from policy.quotes import finding_is_quote
+from policy.selectors import policy_version_current
+from policy.wording import (
+    seed_wording,
+    startback_enabled,
+    version_questions,
+    version_wording,
+)
 from triage.models import Decision
 
 
@@ -19,54 +30,49 @@ class OutcomeDisplay:
     title: str
     summary: str
     card: str  # NHS.UK care card variant: emergency for red flags, non-urgent otherwise
+    prefix: str  # read by screen readers before the title ("Immediate action required:")
+    next_steps: SafeString
+    urgent_label: str = ""
+    urgent_actions: tuple[str, ...] = ()
 
 
-OUTCOME_DISPLAY = {
-    Outcome.URGENT_PATHWAY: OutcomeDisplay(
-        "Follow the urgent pathway now",
-        "A red flag was recorded. Do not use this referral route: assess and refer the "
-        "patient through the urgent or emergency pathway today (for suspected cauda equina "
-        "syndrome, send the patient to A&E immediately).",
-        "emergency",
-    ),
-    Outcome.FUSION_APPROPRIATE_WITH_DECOMPRESSION: OutcomeDisplay(
-        "Fusion is appropriate as an adjunct to decompression",
-        "The policy supports spinal fusion during decompression surgery for nerve compression "
-        "where the exposure needed would otherwise render the spine unstable. Refer through "
-        "the usual spinal surgery pathway.",
-        "non-urgent",
-    ),
-    Outcome.OUTSIDE_STATEMENT: OutcomeDisplay(
-        "Outside the position statement",
-        "The patient has an indication excluded from this position statement. The treating "
-        "clinician decides through the usual clinical pathway, and the risk of spinal fusion "
-        "for these indications remains with the treating clinician.",
-        "non-urgent",
-    ),
-    Outcome.USUAL_PATHWAY_EXCEPTION: OutcomeDisplay(
-        "Exception: manage through the usual clinical pathway",
-        "Spinal fusion is generally reserved for this indication, which is managed through "
-        "the usual clinical management pathway.",
-        "non-urgent",
-    ),
-    Outcome.NOT_ISOLATED_BACK_PAIN: OutcomeDisplay(
-        "The position statement does not apply: pain is not isolated to the back",
-        "The statement covers isolated back pain only. Pain is also present in the lower "
-        "limbs, so refer through the usual clinical pathway for back pain with leg symptoms.",
-        "non-urgent",
-    ),
-    Outcome.NOT_ROUTINELY_COMMISSIONED: OutcomeDisplay(
-        "Spinal fusion is not routinely commissioned for this patient",
-        "Spinal fusion is not routinely commissioned for isolated mechanical back pain. "
-        "Manage in primary care, or apply for individual funding if the circumstances are "
-        "clinically exceptional.",
-        "non-urgent",
-    ),
-}
+def outcome_display(decision: Decision) -> OutcomeDisplay:
+    """The outcome in the words of the decision's own policy version."""
+    return outcome_display_for(
+        version=decision.policy_version,
+        outcome=decision.outcome,
+        findings=decision.findings,
+        red_flags=decision.answers.get("red_flags", []),
+    )
 
 
-def outcome_display(outcome: str) -> OutcomeDisplay:
-    return OUTCOME_DISPLAY[Outcome(outcome)]
+def outcome_display_for(
+    *, version: PolicyVersion, outcome: str, findings: list[dict], red_flags: list[str]
+) -> OutcomeDisplay:
+    """The outcome in a version's words, for a stored decision or an unrecorded preview."""
+    wording = version_wording(version)
+    text = wording["outcomes"][outcome]
+    rules_matched = tuple(f.get("rule", "") for f in findings)
+    key = engine.next_steps_key(outcome, rules_matched)
+    variant = wording.get("next_steps_variants", {}).get(key, {})
+    summary = variant.get("summary", text["summary"])
+    next_steps = variant.get("next_steps", text["next_steps"])
+    urgent = outcome == engine.Outcome.URGENT_PATHWAY
+    label = wording["urgent"]["label"] if urgent else ""
+    actions = tuple(
+        wording["urgent"]["red_flags"][code]
+        for code in red_flags
+        if urgent and code in wording["urgent"]["red_flags"]
+    )
+    return OutcomeDisplay(
+        title=text["headline"],
+        summary=summary,
+        card="emergency" if urgent else "non-urgent",
+        prefix=label if urgent else wording["decision_page"]["outcome_prefix"],
+        next_steps=render_markdown(next_steps),
+        urgent_label=label,
+        urgent_actions=actions,
+    )
 
 
 @dataclass(frozen=True)
@@ -88,10 +94,11 @@ def _option(questions: dict, key: str, value: str) -> str:
 
 def answer_rows(*, version, answers: dict, nhs_number: str | None = None) -> list[AnswerRow]:
     """The questions as this policy version worded them, and what was answered."""
-    q = version.questions
+    q = version_questions(version)
+    page = version_wording(version)["decision_page"]
     rows = []
     if nhs_number:
-        rows.append(AnswerRow("nhs_number", "NHS number", nhs_number, "patient"))
+        rows.append(AnswerRow("nhs_number", page["nhs_number"], nhs_number, "patient"))
     flags = answers.get("red_flags", [])
     rows.append(
         AnswerRow(
@@ -104,9 +111,7 @@ def answer_rows(*, version, answers: dict, nhs_number: str | None = None) -> lis
         )
     )
     if answers.get("pain_location") is None and flags:
-        rows.append(
-            AnswerRow("later", "Later questions", "Not asked: a red flag ends the questionnaire")
-        )
+        rows.append(AnswerRow("later", page["later_questions"], page["not_asked"]))
         return rows
     rows.append(
         AnswerRow(
@@ -142,48 +147,132 @@ def answer_rows(*, version, answers: dict, nhs_number: str | None = None) -> lis
             AnswerRow(
                 "decompression_destabilising",
                 q["decompression_destabilising"]["legend"],
-                _option(q, "decompression_destabilising", "yes" if destabilising else "no"),
+                _option(q, "decompression_destabilising", _destabilising_option(destabilising)),
                 "decompression",
             )
         )
     return rows
 
 
+def _destabilising_option(value: object) -> str:
+    if value == engine.UNKNOWN:
+        return engine.UNKNOWN
+    return "yes" if value else "no"
+
+
 @dataclass(frozen=True)
 class FindingRow:
+    lead_in: str
     text: str
-    clause: str
+    is_quote: bool  # False: ICB guidance, shown as such and never linked as a clause
     clause_title: str
     href: str
     decisive: bool
+    link_text: str = ""
 
 
 def clause_href(version_number: int, clause: str) -> str:
     return f"{reverse('policy:version', args=[version_number])}#{clause}"
 
 
-def finding_rows(decision: Decision) -> list[FindingRow]:
-
+def _rows(version: PolicyVersion, items: list[dict], *, lead_ins: dict) -> list[FindingRow]:
     titles = {section_anchor(field): title for field, title in SECTIONS}
-    number = decision.policy_version.number
-    return [
-        FindingRow(
-            text=f["text"],
-            clause=f["clause"],
-            clause_title=titles.get(f["clause"], f["clause"]),
-            href=clause_href(number, f["clause"]),
-            decisive=bool(f.get("decisive")),
+    link = version_wording(version)["decision_page"]["clause_link"]
+    rows = []
+    for item in items:
+        is_quote = finding_is_quote(version, item)
+        clause = item.get("clause") or ""
+        decisive = bool(item.get("decisive"))
+        lead = lead_ins.get(item.get("rule", ""), {})
+        rows.append(
+            FindingRow(
+                lead_in=lead.get("decided" if decisive else "considered", ""),
+                text=item["text"],
+                is_quote=is_quote,
+                clause_title=titles.get(clause, clause) if is_quote else "",
+                href=clause_href(version.number, clause) if is_quote else "",
+                decisive=decisive,
+                link_text=link.replace("{number}", str(version.number)).replace(
+                    "{title}", titles.get(clause, clause)
+                )
+                if is_quote
+                else "",
+            )
         )
-        for f in decision.findings
-    ]
+    return rows
+
+
+def finding_rows(decision: Decision) -> list[FindingRow]:
+    """Every finding that matched, the deciding ones first in the engine's order."""
+    lead_ins = version_wording(decision.policy_version)["findings"]["lead_ins"]
+    return _rows(decision.policy_version, decision.findings, lead_ins=lead_ins)
 
 
 def advice_rows(decision: Decision) -> list[FindingRow]:
+    return _rows(decision.policy_version, decision.advice, lead_ins={})
 
-    titles = {section_anchor(field): title for field, title in SECTIONS}
+
+def decision_context(decision: Decision, *, nhs_number: str) -> dict:
+    """Everything the decision record templates show, from the decision and its own version."""
+    findings = finding_rows(decision)
+    wording = version_wording(decision.policy_version)
     number = decision.policy_version.number
-    return [
-        FindingRow(a["text"], a["clause"], titles.get(a["clause"], a["clause"]),
-                   clause_href(number, a["clause"]), False)
-        for a in decision.advice
-    ]  # fmt: skip
+    return {
+        "decision": decision,
+        "outcome": outcome_display(decision),
+        "answers": answer_rows(
+            version=decision.policy_version, answers=decision.answers, nhs_number=nhs_number
+        ),
+        "decided": [f for f in findings if f.decisive],
+        "considered": [f for f in findings if not f.decisive],
+        "advice": advice_rows(decision),
+        "text": wording["decision_page"],
+        "finding_text": {
+            **{k: v for k, v in wording["findings"].items() if k != "lead_ins"},
+            "intro": wording["findings"]["intro"].replace("{number}", str(number)),
+        },
+        "policy_value": wording["decision_page"]["policy_value"]
+        .replace("{number}", str(number))
+        .replace("{effective}", date_format(decision.policy_version.effective_from, "j F Y")),
+        "page_title": wording["decision_page"]["title"].replace("{reference}", decision.reference),
+        "print_title": wording["decision_page"]["print_title"].replace(
+            "{reference}", decision.reference
+        ),
+    }
+
+
+def start_page_text() -> dict:
+    """The start page's words, from the policy version in effect (the seed's if none is)."""
+    version = policy_version_current()
+    wording = version_wording(version) if version is not None else seed_wording()
+    start = wording["start"]
+    return {"start": start, "before_you_start": render_markdown(start["before_you_start"])}
+
+
+def startback_context(decision: Decision, *, form=None, offer: bool = True) -> dict:
+    """The STarT Back score added to a decision, and the form when it is still on offer."""
+    from triage.forms.startback import StartBackForm
+    from triage.services.startback import startback_latest, startback_offered
+
+    version = decision.policy_version
+    if not startback_enabled(version):
+        return {}
+    text = version_wording(version)["startback"]
+    score = startback_latest(decision)
+    result = None
+    if score is not None:
+        result = {
+            "score": score,
+            "label": text["risks"][score.risk]["label"],
+            "advice": text["risks"][score.risk]["advice"],
+            "score_text": text["score_text"]
+            .replace("{total}", str(score.total))
+            .replace("{psychosocial}", str(score.psychosocial)),
+        }
+    offered = offer and startback_offered(decision)
+    if offered and form is None:
+        form = StartBackForm(
+            version=version,
+            action=reverse("triage:decision_startback", args=[decision.reference]),
+        )
+    return {"startback": {"text": text, "result": result, "form": form if offered else None}}

@@ -12,6 +12,11 @@ urlpatterns = [
     path("referrals/checks/<uuid:check_id>/<slug:step>/", questionnaire.step, name="step"),
     path("referrals/decisions/<str:reference>/", decisions.decision_detail, name="decision"),
     path(
+        "referrals/decisions/<str:reference>/startback/",
+        decisions.decision_startback,
+        name="decision_startback",
+    ),
+    path(
         "referrals/decisions/<str:reference>/print/",
         decisions.decision_print,
         name="decision_print",

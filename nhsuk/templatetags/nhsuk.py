@@ -321,3 +321,14 @@ def nhsuk_button_classes(classes: str) -> str:
     return _join_classes(
         "nhsuk-button", *(name for name in (classes or "").split() if not name.startswith("btn"))
     )
+
+
+@register.filter
+def lower_first(text: str) -> str:
+    """Lower-case the first letter for use mid-sentence ("Change where is ..."), but keep an
+    acronym or proper capitals: "NHS number" stays "NHS number"."""
+    text = str(text)
+    first_word = text.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word[:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]

@@ -6,6 +6,7 @@ from .evaluate import Advice, Decision, Finding, evaluate
 from .rules import Criterion, Rules, RuleText, parse_rules
 from .vocabulary import (
     ADVICE_CODES,
+    ALTERNATIVE_CONDITIONS,
     CATEGORIES,
     CATEGORY_TITLES,
     CONDITION_CATEGORIES,
@@ -13,6 +14,7 @@ from .vocabulary import (
     CONDITION_CODES,
     CRITERION_CODES,
     ENGINE_VERSION,
+    NEXT_STEPS_KEYS,
     OUTCOME_CHOICES,
     OUTCOME_CODES,
     OUTCOME_LABELS,
@@ -23,6 +25,8 @@ from .vocabulary import (
     RULE_OUTCOMES,
     SECTION_SLUGS,
     SECTION_TITLES,
+    SUSPECTED_IS_RED_FLAG,
+    UNKNOWN,
     AdviceCode,
     Category,
     ConditionCode,
@@ -33,10 +37,17 @@ from .vocabulary import (
     RedFlagCode,
     RuleCode,
     SectionSlug,
+    next_steps_key,
 )
 
 __all__ = [
     "ADVICE_CODES",
+    "ALTERNATIVE_CONDITIONS",
+    "NEXT_STEPS_KEYS",
+    "OUTCOME_LABELS",
+    "SUSPECTED_IS_RED_FLAG",
+    "UNKNOWN",
+    "next_steps_key",
     "ANSWER_KEYS",
     "CATEGORIES",
     "CONDITION_CATEGORIES",

@@ -10,7 +10,9 @@ from .vocabulary import (
     CONDITION_CODES,
     PAIN_LOCATIONS,
     RED_FLAG_CODES,
+    UNKNOWN,
     ConditionCode,
+    Destabilising,
     PainLocation,
     RedFlagCode,
 )
@@ -38,7 +40,8 @@ class Answers:
     red_flags: tuple[RedFlagCode, ...] = ()
     conditions: tuple[ConditionCode, ...] = ()
     decompression_planned: bool | None = False
-    decompression_destabilising: bool | None = None
+    # True, False or "unknown" (the operating surgeon has not judged the exposure yet).
+    decompression_destabilising: Destabilising | None = None
 
     def to_dict(self) -> dict[str, object]:
         """The JSON form stored with a decision; parse_answers turns it back into equal Answers."""
@@ -82,13 +85,15 @@ def parse_answers(data: Mapping[str, object]) -> Answers:
     )
 
 
-def _parse_destabilising(planned: bool, value: object) -> bool | None:
+def _parse_destabilising(planned: bool, value: object) -> Destabilising | None:
     if planned:
         if isinstance(value, bool):
             return value
+        if isinstance(value, str) and value == UNKNOWN:
+            return UNKNOWN
         raise AnswersError(
             "decompression_destabilising",
-            "expected true or false, because a decompression is planned; "
+            'expected true, false or "unknown", because a decompression is planned; '
             f"got {describe_value(value)}",
         )
     if value is None:

@@ -15,6 +15,7 @@ from .vocabulary import (
     OUTCOME_PRECEDENCE,
     RED_FLAG_CODES,
     RULE_OUTCOMES,
+    UNKNOWN,
     AdviceCode,
     CriterionCode,
     Outcome,
@@ -29,10 +30,14 @@ class Finding:
 
     code: CriterionCode | RuleCode
     rule: RuleCode
-    clause: SectionSlug
+    # None when the wording is ICB guidance rather than a quote from a section.
+    clause: SectionSlug | None
     text: str
     outcome: Outcome | None
     decisive: bool
+    # The exact passages of the clause that `text` is made of: each must appear in that section
+    # of the version, or the finding is not shown as a quote. Empty for ICB guidance.
+    quotes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -40,6 +45,7 @@ class Finding:
             "rule": self.rule,
             "clause": self.clause,
             "text": self.text,
+            "quotes": list(self.quotes),
             "outcome": None if self.outcome is None else str(self.outcome),
             "decisive": self.decisive,
         }
@@ -50,7 +56,7 @@ class Advice:
     """Guidance shown alongside a decision, quoted from the policy."""
 
     code: AdviceCode
-    clause: SectionSlug
+    clause: SectionSlug | None
     text: str
 
     def to_dict(self) -> dict[str, object]:
@@ -75,9 +81,10 @@ class Decision:
         }
 
 
-# Advice exists for the one outcome that turns a referral away, so the GP knows what to do next.
+# Policy advice quoted for the one outcome that turns a referral away; every outcome's own
+# "what to do next" is ICB wording held by each policy version, outside the engine.
 _ADVICE_BY_OUTCOME: Final[Mapping[Outcome, tuple[AdviceCode, ...]]] = MappingProxyType(
-    {Outcome.NOT_ROUTINELY_COMMISSIONED: ("primary_care_management", "individual_funding_request")}
+    {Outcome.NOT_ROUTINELY_COMMISSIONED: ("primary_care_management",)}
 )
 
 
@@ -102,7 +109,9 @@ def _matches(rules: Rules, answers: Answers) -> Iterator[tuple[RuleCode, Criteri
         if code in answers.red_flags:
             yield "red_flag", rules.criterion(code)
     if answers.decompression_planned:
-        if answers.decompression_destabilising:
+        if answers.decompression_destabilising == UNKNOWN:
+            yield "decompression_exposure_unknown", None
+        elif answers.decompression_destabilising:
             yield "decompression_adjunct", None
         else:
             yield "decompression_without_instability", None
@@ -122,10 +131,13 @@ def _finding(
 ) -> Finding:
     wording = rules.rules[rule]
     text = wording.text
-    if criterion is not None:
+    quotes: tuple[str, ...] = () if wording.clause is None else (text,)
+    if criterion is not None and criterion.quote and wording.clause is not None:
         # Criterion rule texts lead into a list in the policy ("... include the following"),
-        # so the label completes the sentence.
-        text = f"{text.rstrip(' .:')}: {criterion.label}"
+        # so the criterion's own quoted list item completes the sentence. The criterion's
+        # label is the question's wording, not the policy's, so it is never spliced in.
+        text = f"{text.rstrip(' .:')}: … {criterion.quote}"
+        quotes = (wording.text, criterion.quote)
     return Finding(
         code=rule if criterion is None else criterion.code,
         rule=rule,
@@ -133,4 +145,5 @@ def _finding(
         text=text,
         outcome=RULE_OUTCOMES[rule],
         decisive=RULE_OUTCOMES[rule] == outcome,
+        quotes=quotes,
     )

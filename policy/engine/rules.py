@@ -11,6 +11,7 @@ from .vocabulary import (
     CONDITION_CATEGORIES,
     CRITERION_CODES,
     GROUPS,
+    LEGACY_ADVICE_CODES,
     RED_FLAG_CODES,
     RULE_CODES,
     SECTION_SLUGS,
@@ -24,7 +25,14 @@ from .vocabulary import (
 
 RULES_KEYS: Final = ("criteria", "rules", "advice")
 CRITERION_KEYS: Final = ("code", "group", "category", "label", "hint")
+# Optional: the policy's own words for the criterion (for example "scoliosis" in the exclusions
+# list), quoted in the finding. Rules written for engine 1.0 have none.
+OPTIONAL_CRITERION_KEYS: Final = ("quote",)
 TEXT_KEYS: Final = ("clause", "text")
+# Rules written for engine 1.0 lack this rule; it quotes the same clause as the adjunct rule.
+DERIVED_RULES: Final[Mapping[RuleCode, RuleCode]] = MappingProxyType(
+    {"decompression_exposure_unknown": "decompression_adjunct"}
+)
 
 _Choice = TypeVar("_Choice", bound=str)
 
@@ -38,25 +46,30 @@ class Criterion:
     category: Category
     label: str
     hint: str
+    quote: str = ""
 
     def to_dict(self) -> dict[str, str]:
-        return {
+        data = {
             "code": self.code,
             "group": self.group,
             "category": self.category,
             "label": self.label,
             "hint": self.hint,
         }
+        if self.quote:
+            data["quote"] = self.quote
+        return data
 
 
 @dataclass(frozen=True, slots=True)
 class RuleText:
-    """Policy wording, and the slug of the section of the statement it comes from."""
+    """Policy wording and the slug of the section it quotes; clause None marks ICB guidance,
+    the ICB's own words, which are never presented as a quote from the statement."""
 
-    clause: SectionSlug
+    clause: SectionSlug | None
     text: str
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | None]:
         return {"clause": self.clause, "text": self.text}
 
 
@@ -95,9 +108,15 @@ def parse_rules(data: Mapping[str, object]) -> Rules:
         raise RulesError([f"the rules must be a JSON object, got {describe_value(data)}"])
     problems = _key_problems("the rules", data, RULES_KEYS)
     criteria = _parse_criteria(data["criteria"], problems) if "criteria" in data else ()
-    rules = _parse_texts("rule", data["rules"], RULE_CODES, problems) if "rules" in data else {}
+    rules = (
+        _parse_texts("rule", _with_derived(data["rules"]), RULE_CODES, problems)
+        if "rules" in data
+        else {}
+    )
     advice = (
-        _parse_texts("advice", data["advice"], ADVICE_CODES, problems) if "advice" in data else {}
+        _parse_texts("advice", _without_legacy(data["advice"]), ADVICE_CODES, problems)
+        if "advice" in data
+        else {}
     )
     if problems:
         raise RulesError(problems)
@@ -106,6 +125,23 @@ def parse_rules(data: Mapping[str, object]) -> Rules:
         rules=MappingProxyType(rules),
         advice=MappingProxyType(advice),
     )
+
+
+def _with_derived(value: object) -> object:
+    if not isinstance(value, Mapping):
+        return value
+    derived = {
+        code: value[source]
+        for code, source in DERIVED_RULES.items()
+        if code not in value and source in value
+    }
+    return {**value, **derived} if derived else value
+
+
+def _without_legacy(value: object) -> object:
+    if not isinstance(value, Mapping):
+        return value
+    return {key: item for key, item in value.items() if key not in LEGACY_ADVICE_CODES}
 
 
 def _parse_criteria(value: object, problems: list[str]) -> tuple[Criterion, ...]:
@@ -152,7 +188,7 @@ def _parse_criterion(
 ) -> Criterion | None:
     name = f"criterion {code!r}"
     before = len(problems)
-    problems.extend(_key_problems(name, item, CRITERION_KEYS))
+    problems.extend(_key_problems(name, item, CRITERION_KEYS, OPTIONAL_CRITERION_KEYS))
     is_red_flag = code in RED_FLAG_CODES
     expected_group: Group = "red_flag" if is_red_flag else "condition"
     group = _member(item.get("group"), GROUPS)
@@ -176,6 +212,9 @@ def _parse_criterion(
     hint = item.get("hint")
     if "hint" in item and not isinstance(hint, str):
         problems.append(f"{name}: hint must be text, got {describe_value(hint)}")
+    quote = item.get("quote", "")
+    if not isinstance(quote, str):
+        problems.append(f"{name}: quote must be text, got {describe_value(quote)}")
     if (
         len(problems) > before
         or group is None
@@ -184,7 +223,9 @@ def _parse_criterion(
         or not isinstance(hint, str)
     ):
         return None
-    return Criterion(code=code, group=group, category=category, label=label, hint=hint)
+    return Criterion(
+        code=code, group=group, category=category, label=label, hint=hint, quote=str(quote).strip()
+    )
 
 
 def _parse_texts(
@@ -212,7 +253,7 @@ def _parse_texts(
         problems.extend(_key_problems(name, item, TEXT_KEYS))
         raw_clause = item.get("clause")
         clause = _member(raw_clause, SECTION_SLUGS)
-        if "clause" in item and clause is None:
+        if "clause" in item and clause is None and raw_clause is not None:
             if isinstance(raw_clause, str) and not raw_clause.strip():
                 problems.append(f"{name}: clause is empty")
             else:
@@ -223,15 +264,17 @@ def _parse_texts(
         text = item.get("text")
         if "text" in item and not (isinstance(text, str) and text.strip()):
             problems.append(f"{name}: text is empty")
-        if len(problems) == before and clause is not None and isinstance(text, str):
+        if len(problems) == before and isinstance(text, str):
             found[code] = RuleText(clause=clause, text=text)
     return found
 
 
-def _key_problems(name: str, item: Mapping[str, object], keys: tuple[str, ...]) -> list[str]:
+def _key_problems(
+    name: str, item: Mapping[str, object], keys: tuple[str, ...], optional: tuple[str, ...] = ()
+) -> list[str]:
     problems = [
-        f"{name}: unknown field {describe_value(key)} (expected: {', '.join(keys)})"
-        for key in sorted((key for key in item if key not in keys), key=repr)
+        f"{name}: unknown field {describe_value(key)} (expected: {', '.join(keys + optional)})"
+        for key in sorted((key for key in item if key not in keys + optional), key=repr)
     ]
     problems.extend(f"{name}: {key} is missing" for key in keys if key not in item)
     return problems

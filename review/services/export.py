@@ -6,11 +6,12 @@ chunks and each line is written out as soon as it is made.
 
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from core.csv_cells import csv_safe
 from policy.engine import CONDITION_CODES, RED_FLAG_CODES
 from review.selectors.review import decision_replaced_by, latest_review
+from triage.models import StartBackScore
 
 CHUNK_SIZE = 2000
 
@@ -28,12 +29,17 @@ _COLUMNS = (
     ("findings", "decisive_findings"),
     ("latest_verdict", "latest_verdict"),
     ("answers", None),
+    ("startback_risk", "startback_risk"),
+    ("startback_total", "startback_total"),
+    ("startback_psychosocial", "startback_psychosocial"),
     ("content_hash", "content_hash"),
     ("correction__created_at", "entered_in_error_at"),
     ("correction__corrected_by__username", "entered_in_error_by"),
     ("correction__reason", "entered_in_error_reason"),
     ("replaced_by", "replaced_by"),
 )
+# The latest STarT Back score appended to each decision (blank when none was added).
+STARTBACK_COLUMNS = ("risk", "total", "psychosocial")
 ANSWER_COLUMNS = (
     "pain_location",
     *(f"red_flag_{code}" for code in RED_FLAG_CODES),
@@ -46,7 +52,9 @@ EXPORT_HEADER = tuple(
 )
 
 
-def _flag(value: bool | None) -> str:
+def _flag(value: bool | str | None) -> str:
+    if isinstance(value, str):
+        return value  # "unknown": the exposure not yet judged by the operating surgeon
     return "" if value is None else str(int(value))
 
 
@@ -82,6 +90,14 @@ def decision_export_rows(decisions: QuerySet) -> Iterator[list[str]]:
         decisions = decisions.annotate(latest_verdict=latest_review("verdict"))
     if "replaced_by" not in decisions.query.annotations:
         decisions = decisions.annotate(replaced_by=decision_replaced_by())
+    decisions = decisions.annotate(
+        **{f"startback_{column}": _latest_startback(column) for column in STARTBACK_COLUMNS}
+    )
     rows = decisions.values_list(*(field for field, _ in _COLUMNS)).iterator(chunk_size=CHUNK_SIZE)
     for row in rows:
         yield _cells(row)
+
+
+def _latest_startback(column: str) -> Subquery:
+    scores = StartBackScore.objects.filter(decision=OuterRef("pk")).order_by("-sequence")
+    return Subquery(scores.values(column)[:1])

@@ -1,5 +1,5 @@
 """Prove that nothing was altered: recompute every hash and check every link of each chain
-(decisions, reviews, and "entered in error" corrections).
+(decisions, reviews, "entered in error" corrections, STarT Back scores, practice replies).
 
 A row edited in place no longer matches its content hash; a deleted row leaves a gap in the
 sequence; a row slipped in out of order does not link to its predecessor's hash; rows cut off
@@ -16,9 +16,10 @@ from core.chain import GENESIS_HASH, content_hash
 from review.models import ChainVerification, PracticeReply, Review
 from review.services.replies import REPLY_CHAIN
 from review.services.reviews import REVIEW_CHAIN
-from triage.models import Decision, DecisionCorrection
+from triage.models import Decision, DecisionCorrection, StartBackScore
 from triage.services.corrections import CORRECTION_CHAIN
 from triage.services.decisions import DECISION_CHAIN
+from triage.services.startback import STARTBACK_CHAIN
 
 CHUNK_SIZE = 2000
 
@@ -122,6 +123,10 @@ def _describe_correction(row: Mapping) -> str:
     )
 
 
+def _describe_startback(row: Mapping) -> str:
+    return f"STarT Back score (sequence {row['sequence']}) of decision {row['decision__reference']}"
+
+
 def _describe_reply(row: Mapping) -> str:
     return f"practice reply (sequence {row['sequence']}) on decision {row['decision__reference']}"
 
@@ -132,6 +137,7 @@ def chain_rows_total() -> int:
         Decision.objects.count()
         + Review.objects.count()
         + DecisionCorrection.objects.count()
+        + StartBackScore.objects.count()
         + PracticeReply.objects.count()
     )
 
@@ -190,6 +196,15 @@ def chain_verify(*, run_by: str, progress: Progress | None = None) -> ChainVerif
             progress=progress,
         )
         problem = corrections.problem.message if corrections.problem else ""
+    startback = ChainWalk(0, None)
+    if not problem:
+        startback = chain_walk(
+            _rows(StartBackScore, STARTBACK_CHAIN.hashed_fields, "decision__reference"),
+            content=STARTBACK_CHAIN.content,
+            describe=_describe_startback,
+            progress=progress,
+        )
+        problem = startback.problem.message if startback.problem else ""
     if not problem:
         replies = chain_walk(
             _rows(PracticeReply, REPLY_CHAIN.hashed_fields, "decision__reference"),
@@ -211,6 +226,7 @@ def chain_verify(*, run_by: str, progress: Progress | None = None) -> ChainVerif
         run_by=run_by[:150],
     )
     run.corrections_checked = corrections.checked
+    run.startback_checked = startback.checked
     return run
 
 

@@ -35,7 +35,7 @@ from review.services.reviews import outcomes_in_version, review_record
 from review.services.verify import decision_verify
 from triage.models import AccessEvent, Decision
 from triage.nhs_number import nhs_number_format
-from triage.presentation import advice_rows, answer_rows, finding_rows, outcome_display
+from triage.presentation import decision_context, startback_context
 from triage.services.access import access_event_record, nhs_number_search_hash
 from triage.services.impact import impact_decision_today
 
@@ -166,15 +166,8 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
         {
             "back_url": back_to_list(request),
             "back": request.GET.get("back", "")[:2000],
-            "decision": decision,
-            "outcome": outcome_display(decision.outcome),
-            "answers": answer_rows(
-                version=decision.policy_version,
-                answers=decision.answers,
-                nhs_number=nhs_number_format(decision.nhs_number),
-            ),
-            "findings": finding_rows(decision),
-            "advice": advice_rows(decision),
+            **decision_context(decision, nhs_number=nhs_number_format(decision.nhs_number)),
+            **startback_context(decision, offer=False),
             "integrity": decision_verify(decision=decision),
             "today": impact_decision_today(decision=decision),
             "reviews": reviews,

@@ -160,8 +160,8 @@ def sign_in(page: Page, user) -> None:
 NHS_NUMBER = "943 476 5919"
 RED_FLAG = "Cauda equina syndrome symptoms"
 NONE_OF_THESE = "None of these"
-PAIN_BACK_ONLY = "Back only"
-PAIN_BACK_AND_LEG = "Back and one or both legs"
+PAIN_BACK_ONLY = "Low back only"
+PAIN_BACK_AND_LEG = "Low back and one or both legs"
 PLANNED = "Is spinal decompression surgery for nerve compression planned?"
 DESTABILISING = (
     "Would the decompression need a more extensive exposure that would otherwise render "
@@ -170,6 +170,9 @@ DESTABILISING = (
 OUTCOME_TITLES = {
     "urgent_pathway": "Follow the urgent pathway now",
     "fusion_appropriate_with_decompression": "Fusion is appropriate as an adjunct to decompression",
+    "surgeon_to_assess": (
+        "The operating surgeon decides whether fusion is needed with the decompression"
+    ),
     "outside_statement": "Outside the position statement",
     "usual_pathway_exception": "Exception: manage through the usual clinical pathway",
     "not_isolated_back_pain": (
@@ -205,7 +208,7 @@ def answer_questionnaire(
     pain: str = PAIN_BACK_ONLY,
     conditions: tuple[str, ...] = (),
     planned: bool = False,
-    destabilising: bool | None = None,
+    destabilising: bool | str | None = None,
     nhs_number: str = NHS_NUMBER,
     submit: bool = True,
 ) -> None:
@@ -231,7 +234,8 @@ def answer_questionnaire(
     expect_question(page, 5)
     choice(page, "decompression_planned", "yes" if planned else "no").check()
     if destabilising is not None:
-        choice(page, "decompression_destabilising", "yes" if destabilising else "no").check()
+        value = destabilising if isinstance(destabilising, str) else ("no", "yes")[destabilising]
+        choice(page, "decompression_destabilising", value).check()
     continue_(page)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Check your answers before getting the decision"

@@ -41,6 +41,7 @@ def test_decision_page_shows_outcome_reasons_and_record(page: Page, gp, decision
     sign_in(page, gp)
     visit(page, f"/referrals/decisions/{decision.reference}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Decision {decision.reference}")
+    expect(page).to_have_title(re.compile(rf"^{OUTCOME_TITLES[decision.outcome]}: Decision"))
     expect(page.locator(".decision-outcome")).to_contain_text(OUTCOME_TITLES[decision.outcome])
     clause = page.get_by_role("link", name="Policy version 1: Exclusion criteria")
     expect(clause).to_have_attribute("href", re.compile(r"/policy/versions/1/#exclusions$"))
@@ -70,14 +71,17 @@ def test_printable_record_has_no_header_or_footer_and_prints_clause_addresses(
 ):
     sign_in(page, gp)
     visit(page, f"/referrals/decisions/{decision.reference}/")
-    go(page, page.get_by_role("link", name="Printable record"))
-    expect(page).to_have_url(re.compile(rf"/referrals/decisions/{decision.reference}/print/$"))
+    print_link = page.get_by_role("link", name="Print this record")
+    expect(print_link).to_have_attribute(
+        "href", f"/referrals/decisions/{decision.reference}/print/?print=1"
+    )
+    visit(page, f"/referrals/decisions/{decision.reference}/print/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         f"Decision record {decision.reference}"
     )
     expect(page.locator("header")).to_have_count(0)
     expect(page.locator("footer")).to_have_count(0)
-    instructions = page.get_by_text("Use your browser's print command")
+    instructions = page.get_by_text("Print the record, or save it as a PDF")
     back = page.get_by_role("link", name="Back to the decision")
     expect(instructions).to_be_visible()
     expect(back).to_be_visible()

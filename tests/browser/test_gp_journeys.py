@@ -1,4 +1,4 @@
-"""A GP signs in and walks the questionnaire in Chromium to each of the six outcomes."""
+"""A GP signs in and walks the questionnaire in Chromium to each of the seven outcomes."""
 
 import re
 
@@ -20,10 +20,16 @@ pytestmark = pytest.mark.browser
 OUTCOMES = [
     ("urgent_pathway", {"red_flags": (RED_FLAG,)}),
     ("fusion_appropriate_with_decompression", {"planned": True, "destabilising": True}),
+    ("surgeon_to_assess", {"planned": True, "destabilising": "unknown"}),
     ("outside_statement", {"conditions": ("Sacroiliac joint dysfunction",)}),
     (
         "usual_pathway_exception",
-        {"conditions": ("Spinal instability, for example spondylolisthesis or trauma",)},
+        {
+            "conditions": (
+                "Spinal instability, for example a spondylolisthesis that moves, "
+                "or instability after trauma",
+            )
+        },
     ),
     ("not_isolated_back_pain", {"pain": PAIN_BACK_AND_LEG}),
     ("not_routinely_commissioned", {}),
@@ -40,4 +46,6 @@ def test_gp_reaches_each_outcome(page: Page, gp, policy_v1, outcome, answers):
     answer_questionnaire(page, **answers)
     reference = expect_decision(page, outcome)
     assert Decision.objects.get(reference=reference).outcome == outcome
+    expect(page.get_by_role("heading", level=2, name="What to do next")).to_be_visible()
+    expect(page.locator(".decision-next-steps li").first).to_be_visible()
     screenshot(page, f"decision-{outcome}")

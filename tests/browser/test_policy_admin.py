@@ -58,6 +58,9 @@ def test_two_admins_one_draft_stale_save_refused_then_second_admin_approves_and_
     # B re-categorises sacroiliac joint dysfunction and saves first.
     category = second_page.get_by_role("group", name=f"Category of '{SI_JOINT}'")
     category.get_by_label("Exception (usual clinical pathway)").check()
+    # Its quote must then appear in the Exceptions section, or publishing is refused.
+    exceptions_text = page.locator('textarea[name="section_exceptions"]')
+    exceptions_text.fill(exceptions_text.input_value() + "\n- Sacroiliac joint dysfunction")
     submit(second_page, "Save draft")
     expect(second_page.locator(".nhsuk-notification-banner--success")).to_contain_text(
         "Draft saved (1 changes)"

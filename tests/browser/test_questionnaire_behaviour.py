@@ -122,24 +122,28 @@ def test_gp_can_change_each_answer_from_the_check_page(page: Page, gp, policy_v1
     steps = {
         "NHS number": "patient",
         "Does the patient have any of these red flag symptoms?": "red-flags",
-        "Where is the patient's pain?": "pain",
+        "Where is the patient's low back pain felt?": "pain",
         "Has the patient been diagnosed with any of these conditions?": "conditions",
         "Is spinal decompression surgery for nerve compression planned?": "decompression",
     }
     for question, step in steps.items():
-        go(page, page.get_by_role("link", name=f"Change {question.lower()}"))
+        # The hidden text keeps an acronym's capitals: "Change NHS number".
+        hidden = question if question.startswith("NHS") else question[0].lower() + question[1:]
+        go(page, page.get_by_role("link", name=f"Change {hidden}"))
         expect(page).to_have_url(
             re.compile(rf"/referrals/checks/[0-9a-f-]{{36}}/{step}/\?change=1$")
         )
-        go(page, page.get_by_role("link", name="Back"))
+        go(page, page.get_by_role("link", name="Back", exact=True))
         expect(page).to_have_url(re.compile(r"/referrals/checks/[0-9a-f-]{36}/check/$"))
 
-    go(page, page.get_by_role("link", name="Change where is the patient's pain?"))
+    go(page, page.get_by_role("link", name="Change where is the patient's low back pain felt?"))
     expect(page.get_by_label(PAIN_BACK_ONLY, exact=True)).to_be_checked()
     page.get_by_label(PAIN_BACK_AND_LEG, exact=True).check()
     continue_(page)
     expect(page).to_have_url(re.compile(r"/referrals/checks/[0-9a-f-]{36}/check/$"))
-    pain_row = page.locator(".nhsuk-summary-list__row", has_text="Where is the patient's pain?")
+    pain_row = page.locator(
+        ".nhsuk-summary-list__row", has_text="Where is the patient's low back pain felt?"
+    )
     expect(pain_row.locator(".nhsuk-summary-list__value")).to_have_text(PAIN_BACK_AND_LEG)
 
     go(page, page.get_by_role("button", name="Submit and get the decision"))

@@ -88,3 +88,47 @@ def test_expired_form_shows_an_nhs_styled_page(gp, policy_v1):
     body = response.content.decode()
     assert "Sorry, that form has expired" in body
     assert "nhsuk-header" in body
+
+
+@pytest.mark.django_db
+def test_privacy_notice_says_who_controls_what_is_stored_why_how_long_who_sees_it_and_rights(
+    client,
+):
+    body = client.get(reverse("privacy")).content.decode()
+    for heading in (
+        "Who is responsible for your information",
+        "What we store",
+        "Why we store it",
+        "How long we keep it",
+        "Who can see it",
+        "Your rights",
+    ):
+        assert heading in body
+    assert "NHS number" in body
+    assert 'href="/privacy/"' in body  # linked from every page's footer
+
+
+@pytest.mark.django_db
+def test_accessibility_statement_has_contact_date_prepared_and_the_known_aria_expanded_issue(
+    client, settings
+):
+    settings.FEEDBACK_URL = "mailto:team@example.nhs.uk"
+    body = client.get(reverse("accessibility")).content.decode()
+    assert 'href="mailto:team@example.nhs.uk"' in body
+    assert "This statement was prepared on" in body
+    assert "<code>aria-expanded</code> on the radio button" in body
+
+
+@pytest.mark.django_db
+def test_beta_banner_links_to_the_configured_feedback_address(client, settings):
+    settings.FEEDBACK_URL = "https://forms.example.nhs.uk/fusion-triage"
+    body = client.get(reverse("accessibility")).content.decode()
+    banner = body[body.index("app-phase-banner") :]
+    assert 'href="https://forms.example.nhs.uk/fusion-triage">feedback</a>' in banner
+
+
+@pytest.mark.django_db
+def test_beta_banner_without_a_feedback_address_names_the_team(client, settings):
+    settings.FEEDBACK_URL = ""
+    body = client.get(reverse("accessibility")).content.decode()
+    assert "Contact the ICB clinical policy team to give feedback." in body

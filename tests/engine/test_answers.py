@@ -138,14 +138,26 @@ REFUSALS = [
     pytest.param(
         with_changes(decompression_planned=True),
         "decompression_destabilising",
-        "expected true or false, because a decompression is planned; got null",
+        'expected true, false or "unknown", because a decompression is planned; got null',
         id="destabilising_is_required_when_decompression_is_planned",
     ),
     pytest.param(
         with_changes(decompression_planned=True, decompression_destabilising=0),
         "decompression_destabilising",
-        "expected true or false, because a decompression is planned; got 0",
+        'expected true, false or "unknown", because a decompression is planned; got 0',
         id="zero_is_not_false",
+    ),
+    pytest.param(
+        with_changes(decompression_planned=True, decompression_destabilising="not sure"),
+        "decompression_destabilising",
+        "expected true, false or \"unknown\", because a decompression is planned; got 'not sure'",
+        id="only_the_word_unknown_means_not_known_yet",
+    ),
+    pytest.param(
+        with_changes(decompression_destabilising="unknown"),
+        "decompression_destabilising",
+        "must be null because no decompression is planned; got 'unknown'",
+        id="unknown_must_be_null_without_decompression",
     ),
     pytest.param(
         with_changes(decompression_destabilising=False),
@@ -175,7 +187,9 @@ json_values = st.recursive(
 )
 red_flag_lists = st.lists(st.sampled_from(RED_FLAG_CODES), unique=True)
 condition_lists = st.lists(st.sampled_from(CONDITION_CODES), unique=True)
-decompression_answers = st.sampled_from([(False, None), (True, True), (True, False)])
+decompression_answers = st.sampled_from(
+    [(False, None), (True, True), (True, False), (True, "unknown")]
+)
 
 
 @st.composite

@@ -21,7 +21,7 @@ ALL_CONDITION_SUBSETS = [
 ]
 RED_FLAG_STATES = [(), *((flag,) for flag in RED_FLAG_CODES)]
 # (decompression_planned, decompression_destabilising)
-DECOMPRESSION_STATES = [(False, None), (True, True), (True, False)]
+DECOMPRESSION_STATES = [(False, None), (True, True), (True, False), (True, "unknown")]
 
 
 def expected_findings(
@@ -30,11 +30,13 @@ def expected_findings(
     red_flags: tuple[str, ...],
     conditions: tuple[str, ...],
     planned: bool,
-    destabilising: bool | None,
+    destabilising: bool | str | None,
 ) -> list[tuple[str, str]]:
     """(rule, code) pairs the policy says should match, in the order they must be listed."""
     findings = [("red_flag", flag) for flag in RED_FLAG_CODES if flag in red_flags]
-    if planned and destabilising:
+    if planned and destabilising == "unknown":
+        findings.append(("decompression_exposure_unknown", "decompression_exposure_unknown"))
+    elif planned and destabilising:
         findings.append(("decompression_adjunct", "decompression_adjunct"))
     elif planned:
         findings.append(("decompression_without_instability", "decompression_without_instability"))
@@ -60,12 +62,15 @@ def expected_outcome(
     red_flags: tuple[str, ...],
     conditions: tuple[str, ...],
     planned: bool,
-    destabilising: bool | None,
+    destabilising: bool | str | None,
 ) -> Outcome:
     """The policy's precedence, restated as a plain if-chain."""
     if red_flags:
         return Outcome.URGENT_PATHWAY
-    if planned and destabilising:
+    if planned and destabilising == "unknown":
+        # Only the operating surgeon can say whether the exposure is destabilising.
+        return Outcome.SURGEON_TO_ASSESS
+    if planned and destabilising is True:
         return Outcome.FUSION_APPROPRIATE_WITH_DECOMPRESSION
     if any(categories[code] == "excluded" for code in conditions):
         return Outcome.OUTSIDE_STATEMENT
@@ -79,7 +84,12 @@ def expected_outcome(
 @pytest.mark.parametrize(
     "decompression",
     DECOMPRESSION_STATES,
-    ids=["no-decompression", "destabilising-decompression", "stable-decompression"],
+    ids=[
+        "no-decompression",
+        "destabilising-decompression",
+        "stable-decompression",
+        "exposure-not-known",
+    ],
 )
 @pytest.mark.parametrize("red_flags", RED_FLAG_STATES, ids=["no-red-flag", *RED_FLAG_CODES])
 @pytest.mark.parametrize("pain_location", PAIN_LOCATIONS)
@@ -106,6 +116,9 @@ def test_every_condition_subset_gets_the_policy_outcome_and_lists_every_finding(
         assert [(f.rule, f.code) for f in decision.findings] == expected_findings(*case), conditions
         if red_flags:
             assert decision.outcome is Outcome.URGENT_PATHWAY
+        if destabilising == "unknown" and not red_flags:
+            # Never turned away while the surgeon's judgement is outstanding.
+            assert decision.outcome is Outcome.SURGEON_TO_ASSESS
 
         ranks = [OUTCOME_PRECEDENCE.index(f.outcome) for f in decision.findings if f.outcome]
         assert ranks == sorted(ranks), conditions
@@ -116,7 +129,7 @@ def test_every_condition_subset_gets_the_policy_outcome_and_lists_every_finding(
 
         advice = [a.code for a in decision.advice]
         if decision.outcome is Outcome.NOT_ROUTINELY_COMMISSIONED:
-            assert advice == ["primary_care_management", "individual_funding_request"]
+            assert advice == ["primary_care_management"]
         else:
             assert advice == []
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from policy.engine import (
     ADVICE_CODES,
+    ALTERNATIVE_CONDITIONS,
     CONDITION_CODES,
     CRITERION_CODES,
     RED_FLAG_CODES,
@@ -34,13 +35,13 @@ def test_seed_rules_file_the_policy_indications_as_the_statement_does(seed_rules
     assert [c.code for c in seed_rules.criteria] == list(CRITERION_CODES)
 
 
-def test_seed_labels_use_the_policy_wording(seed_rules):
-    assert seed_rules.criterion("inflammatory").label == (
-        "Inflammatory cause of back pain, "
-        "for example ankylosing spondylitis or disease of the viscera"
+def test_seed_criteria_quote_the_statement_list_items(seed_rules):
+    assert seed_rules.criterion("inflammatory").quote == (
+        "inflammatory causes of back pain "
+        "(for example, ankylosing spondylitis or diseases of the viscera)"
     )
-    assert seed_rules.criterion("serious_pathology").label == (
-        "Serious spinal pathology, for example neoplasm, infection or osteoporotic collapse"
+    assert seed_rules.criterion("symptomatic_deformity").quote == (
+        "Patients with a symptomatic spinal deformity (e.g. scoliosis)"
     )
     assert seed_rules.criterion("cauda_equina").hint == (
         "For example saddle anaesthesia, new bladder or bowel dysfunction, bilateral leg weakness"
@@ -48,6 +49,33 @@ def test_seed_labels_use_the_policy_wording(seed_rules):
     assert seed_rules.rules["decompression_adjunct"].text.startswith(
         "Spinal fusion is appropriate during spinal decompression surgery for nerve compression"
     )
+
+
+# Hazard H-12 (docs/clinical-safety.md): this interpretation awaits clinical safety officer
+# sign-off. Changing these labels changes which outcome a GP's patient gets.
+def test_scoliosis_and_spondylolisthesis_are_asked_as_two_clinical_pictures_each(seed_rules):
+    assert ALTERNATIVE_CONDITIONS == (
+        ("scoliosis", "symptomatic_deformity"),
+        ("spondylolisthesis", "instability"),
+    )
+    scoliosis = seed_rules.criterion("scoliosis")
+    deformity = seed_rules.criterion("symptomatic_deformity")
+    assert (scoliosis.category, deformity.category) == ("excluded", "exception")
+    assert "rather than the curve is the problem" in scoliosis.label
+    assert "no surgery to correct the curve is being considered" in scoliosis.hint
+    assert "considering surgery to correct the deformity itself" in deformity.hint
+    slip = seed_rules.criterion("spondylolisthesis")
+    instability = seed_rules.criterion("instability")
+    assert (slip.category, instability.category) == ("excluded", "exception")
+    assert slip.label == "Spondylolisthesis without instability"
+    assert "no abnormal movement" in slip.hint
+    assert "Abnormal movement between vertebrae" in instability.hint
+
+
+def test_seed_condition_hints_describe_the_patient_not_the_outcome(seed_rules):
+    for criterion in seed_rules.criteria:
+        for word in ("policy", "pathway", "excluded", "exception", "commissioned", "statement"):
+            assert word not in criterion.hint.lower(), (criterion.code, word)
 
 
 def test_seed_rules_are_immutable(seed_rules):
@@ -131,7 +159,7 @@ def unknown_rule_clause(data):
 
 
 def empty_advice_text(data):
-    data["advice"]["individual_funding_request"]["text"] = ""
+    data["advice"]["primary_care_management"]["text"] = ""
 
 
 def drop_advice(data):
@@ -154,7 +182,7 @@ MUTATIONS = [
     (add_unknown_rule, "whiplash_rule"),
     (empty_rule_clause, "red_flag"),
     (unknown_rule_clause, "exception_indication"),
-    (empty_advice_text, "individual_funding_request"),
+    (empty_advice_text, "primary_care_management"),
     (drop_advice, "primary_care_management"),
 ]
 

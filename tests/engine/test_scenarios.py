@@ -35,6 +35,7 @@ def answers(
 
 DESTABILISING = {"decompression_planned": True, "decompression_destabilising": True}
 STABLE = {"decompression_planned": True, "decompression_destabilising": False}
+NOT_KNOWN = {"decompression_planned": True, "decompression_destabilising": "unknown"}
 
 # (answers, expected outcome, clauses cited by the findings in order)
 SCENARIOS = [
@@ -140,6 +141,24 @@ SCENARIOS = [
         ["exclusions", "statement"],
         id="known_serious_pathology_with_leg_pain_is_outside_statement",
     ),
+    pytest.param(
+        answers(**NOT_KNOWN),
+        Outcome.SURGEON_TO_ASSESS,
+        ["decompression", "statement"],
+        id="exposure_not_known_yet_leaves_it_to_the_operating_surgeon",
+    ),
+    pytest.param(
+        answers(conditions=["scoliosis"], **NOT_KNOWN),
+        Outcome.SURGEON_TO_ASSESS,
+        ["decompression", "exclusions", "statement"],
+        id="exposure_not_known_yet_outranks_an_excluded_indication",
+    ),
+    pytest.param(
+        answers(**STABLE),
+        Outcome.NOT_ROUTINELY_COMMISSIONED,
+        ["decompression", "statement"],
+        id="stable_decompression_with_isolated_back_pain_is_not_routinely_commissioned",
+    ),
 ]
 
 
@@ -150,7 +169,7 @@ def test_clinical_scenario(seed_rules, scenario, outcome, clauses):
     assert [finding.clause for finding in decision.findings] == clauses
 
 
-def test_isolated_back_pain_cites_the_statement_and_advises_primary_care_then_ifr(
+def test_isolated_back_pain_cites_the_statement_and_quotes_primary_care_management(
     seed_rules, seed_rules_json
 ):
     decision = evaluate(seed_rules, answers())
@@ -162,16 +181,46 @@ def test_isolated_back_pain_cites_the_statement_and_advises_primary_care_then_if
         (code, advice["clause"], advice["text"])
         for code, advice in seed_rules_json["advice"].items()
     ]
-    assert "Individual Funding Request (IFR) panel" in decision.advice[1].text
+    assert [a.code for a in decision.advice] == ["primary_care_management"]
 
 
-def test_criterion_finding_joins_the_rule_wording_and_the_criterion_label(seed_rules):
+def test_legacy_ifr_advice_in_engine_1_0_rules_is_accepted_and_ignored(seed_rules_data):
+    seed_rules_data["advice"]["individual_funding_request"] = {
+        "clause": "statement",
+        "text": "Apply to the IFR panel.",
+    }
+    decision = evaluate(parse_rules(seed_rules_data), answers())
+    assert [a.code for a in decision.advice] == ["primary_care_management"]
+
+
+def test_rules_without_the_exposure_unknown_rule_quote_the_adjunct_clause(seed_rules_data):
+    del seed_rules_data["rules"]["decompression_exposure_unknown"]
+    decision = evaluate(parse_rules(seed_rules_data), answers(**NOT_KNOWN))
+    assert decision.outcome is Outcome.SURGEON_TO_ASSESS
+    adjunct = seed_rules_data["rules"]["decompression_adjunct"]
+    assert (decision.findings[0].clause, decision.findings[0].text) == (
+        adjunct["clause"],
+        adjunct["text"],
+    )
+
+
+def test_guidance_rule_without_a_clause_is_never_a_quote(seed_rules_data):
+    seed_rules_data["rules"]["leg_pain"] = {"clause": None, "text": "The ICB's own words."}
+    decision = evaluate(parse_rules(seed_rules_data), answers("back_and_leg"))
+    assert (decision.findings[0].clause, decision.findings[0].quotes) == (None, ())
+
+
+def test_criterion_finding_joins_the_rule_wording_and_the_criterion_quote(seed_rules):
     decision = evaluate(seed_rules, answers(conditions=["sacroiliac_joint_dysfunction"]))
     assert decision.findings[0].code == "sacroiliac_joint_dysfunction"
     assert decision.findings[0].rule == "excluded_indication"
     assert decision.findings[0].text == (
         "Indications excluded from this position statement include the following: "
-        "Sacroiliac joint dysfunction"
+        "… Sacroiliac joint dysfunction"
+    )
+    assert decision.findings[0].quotes == (
+        "Indications excluded from this position statement include the following",
+        "Sacroiliac joint dysfunction",
     )
 
 
@@ -211,22 +260,24 @@ def test_recategorising_sacroiliac_joint_dysfunction_as_exception_changes_the_ou
     assert decision.findings[0].clause == "exceptions"
 
 
-def test_relabelled_criterion_wording_reaches_the_finding(seed_rules_data):
+def test_question_wording_of_a_criterion_is_never_spliced_into_a_policy_quote(seed_rules_data):
     seed_rules_data["criteria"][0]["label"] = "Possible cauda equina syndrome"
     decision = evaluate(parse_rules(seed_rules_data), answers(red_flags=["cauda_equina"]))
-    assert decision.findings[0].text.endswith(": Possible cauda equina syndrome")
+    assert "Possible cauda equina syndrome" not in decision.findings[0].text
+    assert decision.findings[0].quotes == (decision.findings[0].text,)
 
 
 def test_decision_to_dict_is_json_and_records_the_engine_version(seed_rules):
     decision = evaluate(seed_rules, answers("back_and_leg", ["cauda_equina"], **STABLE))
     data = json.loads(json.dumps(decision.to_dict()))
     assert data["outcome"] == "urgent_pathway"
-    assert data["engine_version"] == ENGINE_VERSION == "1.0.0"
+    assert data["engine_version"] == ENGINE_VERSION == "1.1.0"
     assert data["findings"][0] == {
         "code": "cauda_equina",
         "rule": "red_flag",
         "clause": "background",
         "text": decision.findings[0].text,
+        "quotes": [decision.findings[0].text],
         "outcome": "urgent_pathway",
         "decisive": True,
     }

@@ -17,6 +17,7 @@ def test_outcome_precedence_puts_the_urgent_pathway_first_and_covers_every_outco
     assert OUTCOME_PRECEDENCE == (
         Outcome.URGENT_PATHWAY,
         Outcome.FUSION_APPROPRIATE_WITH_DECOMPRESSION,
+        Outcome.SURGEON_TO_ASSESS,
         Outcome.OUTSIDE_STATEMENT,
         Outcome.USUAL_PATHWAY_EXCEPTION,
         Outcome.NOT_ISOLATED_BACK_PAIN,
@@ -29,6 +30,7 @@ def test_outcomes_serialise_as_their_codes():
     assert [str(outcome) for outcome in OUTCOME_PRECEDENCE] == [
         "urgent_pathway",
         "fusion_appropriate_with_decompression",
+        "surgeon_to_assess",
         "outside_statement",
         "usual_pathway_exception",
         "not_isolated_back_pain",

@@ -419,3 +419,12 @@ def test_templates_and_css_load_nothing_from_another_origin():
     sources = [*_template_files(), *STATIC_DIR.glob("css/*.css"), STATIC_DIR / "js" / "init.js"]
     for path in sources:
         assert not external.search(path.read_text()), f"external resource in {path}"
+
+
+def test_lower_first_keeps_acronyms_and_lowers_a_plain_first_letter():
+    from nhsuk.templatetags.nhsuk import lower_first
+
+    assert lower_first("NHS number") == "NHS number"
+    assert lower_first("Where is the patient's low back pain felt?") == (
+        "where is the patient's low back pain felt?"
+    )

@@ -127,7 +127,8 @@ def recategorise_sijd(admin) -> PolicyVersion:
         version=draft,
         user=admin,
         changes=DraftChanges(
-            sections={},
+            # The quote must appear in its new section too, or publishing is refused outright.
+            sections={"exceptions": draft.exceptions + "\n- Sacroiliac joint dysfunction"},
             criteria={"sacroiliac_joint_dysfunction": {"category": "exception"}},
             questions={},
         ),

@@ -125,6 +125,7 @@ def test_admin_drafts_diffs_and_a_second_admin_publishes_through_the_pages(
 
     data = draft_form_data(draft)
     data["criterion_sacroiliac_joint_dysfunction_category"] = "exception"
+    data["section_exceptions"] = data["section_exceptions"] + "\n- Sacroiliac joint dysfunction"
     data["section_statement"] = data["section_statement"] + "\n\nThis sentence is new."
     response = policy_admin_client.post(reverse("policy:draft_edit", args=[draft.pk]), data)
     assert response.status_code == 302

@@ -130,7 +130,8 @@ def test_recategorised_criterion_changes_the_outcome_for_the_new_version_only(
         version=draft,
         user=policy_admin,
         changes=DraftChanges(
-            sections={},
+            # A recategorised criterion's quote must appear in its new section.
+            sections={"exceptions": draft.exceptions + "\n- Sacroiliac joint dysfunction"},
             criteria={"sacroiliac_joint_dysfunction": {"category": "exception"}},
             questions={},
         ),

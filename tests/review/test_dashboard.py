@@ -85,7 +85,7 @@ def test_dashboard_shows_the_last_chain_verification(reviewer_client, make_decis
     run = chain_verify(run_by="command")
     body = reviewer_client.get(DASHBOARD).content.decode()
     assert "Intact" in body
-    assert re.search(r"1 decisions and 0 reviews", body)
+    assert re.search(r"1 decision and 0 reviews", body)
     assert f"{timezone.localtime(run.finished_at):%-d %B %Y}" in body
 
 

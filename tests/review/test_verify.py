@@ -38,7 +38,9 @@ def verify_chain_fails() -> str:
 def test_intact_chain_passes_and_the_run_is_recorded(chain, capsys):
     call_command("verify_chain")
     out = capsys.readouterr().out
-    assert "Chain intact: 4 decisions, 3 reviews and 0 corrections verified" in out
+    assert (
+        "Chain intact: 4 decisions, 3 reviews, 0 corrections and 0 STarT Back scores verified"
+    ) in out
     run = ChainVerification.objects.get()
     assert run.ok and run.first_problem == ""
     assert (run.decisions_checked, run.reviews_checked, run.run_by) == (4, 3, "command")
@@ -190,7 +192,8 @@ def corrected(chain, gp):
 
 def test_verifier_walks_the_correction_chain(corrected, capsys):
     call_command("verify_chain")
-    assert "4 decisions, 3 reviews and 2 corrections verified" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "4 decisions, 3 reviews, 2 corrections and 0 STarT Back scores verified" in out
 
 
 def test_verifier_catches_an_edited_correction(corrected, chain):

@@ -73,7 +73,7 @@ def test_a_page_posted_in_one_tab_never_changes_the_other_tabs_check(gp, policy_
     answer(tab_b, check_b, "pain", {"pain_location": "back_and_leg"})
     body = tab_a.get(check_url(check_a)).content.decode()
     assert "943 476 5919" in body and "401 023 2137" not in body
-    assert "Back only" in body
+    assert "Low back only" in body
     assert ReferralCheck.objects.get(pk=check_a).answers["pain_location"] == "back_only"
 
 
@@ -246,7 +246,7 @@ def test_session_expiry_then_sign_in_returns_to_the_page_with_every_answer(gp, p
     answer(browser, check_id, "conditions")
     answer(browser, check_id, "decompression")
     body = browser.get(check_url(check_id)).content.decode()
-    assert "943 476 5919" in body and "Back and one or both legs" in body
+    assert "943 476 5919" in body and "Low back and one or both legs" in body
     submit(browser, check_id)
     decision = Decision.objects.get()
     assert decision.nhs_number == PATIENT_A

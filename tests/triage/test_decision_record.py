@@ -43,7 +43,7 @@ def test_decision_stores_policy_version_hash_and_engine_version(gp, practice, po
     decision = record(gp, practice, conditions=["scoliosis"])
     assert decision.policy_version == policy_v1
     assert decision.policy_hash == policy_v1.content_hash
-    assert decision.engine_version == "1.0.0"
+    assert decision.engine_version == "1.1.0"
     assert decision.outcome == "outside_statement"
     assert decision.findings[0]["clause"] == "exclusions"
 
@@ -176,7 +176,10 @@ def test_decision_page_uses_its_own_policy_version_after_a_newer_one(
         version=draft,
         user=policy_admin,
         changes=DraftChanges(
-            sections={"statement": draft.statement + "\n\nREVISED STATEMENT TEXT."},
+            sections={
+                "statement": draft.statement + "\n\nREVISED STATEMENT TEXT.",
+                "exceptions": draft.exceptions + "\n- Sacroiliac joint dysfunction",
+            },
             criteria={"sacroiliac_joint_dysfunction": {"category": "exception", "label": "SIJ v2"}},
             questions={},
         ),
@@ -273,7 +276,7 @@ def test_policy_change_during_a_journey_is_flagged_before_deciding(
         version=draft,
         user=policy_admin,
         changes=DraftChanges(
-            sections={},
+            sections={"exceptions": draft.exceptions + "\n- Sacroiliac joint dysfunction"},
             criteria={"sacroiliac_joint_dysfunction": {"category": "exception"}},
             questions={},
         ),

@@ -82,7 +82,7 @@ def test_changing_an_answer_from_the_check_page_returns_to_it(gp_client, policy_
     response = answer(gp_client, check_id, "pain", {"pain_location": "back_and_leg"}, change=True)
     assert response["Location"] == check_url(check_id)
     check = gp_client.get(check_url(check_id))
-    assert "Back and one or both legs" in check.content.decode()
+    assert "Low back and one or both legs" in check.content.decode()
     submit(gp_client, check_id)
     assert Decision.objects.get().outcome == "not_isolated_back_pain"
 

@@ -5,13 +5,17 @@ Forms only validate and normalise; what the answers mean is decided by policy.en
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.html import format_html
 
 from nhsuk.layout import Checkboxes, Field, HintedChoice, Layout, Radios, Submit
+from policy import engine
 from policy.models import PolicyVersion
+from policy.wording import version_questions, version_wording
 from triage.nhs_number import NhsNumberError, nhs_number_format, nhs_number_normalise
 
 NONE = "none"
 YES_NO = ("yes", "no")
+YES_NO_UNKNOWN = ("yes", "no", engine.UNKNOWN)
 
 
 def _helper(*layout) -> FormHelper:
@@ -20,9 +24,21 @@ def _helper(*layout) -> FormHelper:
     return helper
 
 
+# Sibling step address: the red flag question sits next to the conditions question.
+RED_FLAG_STEP_HREF = "../red-flags/"
+
+
+def _hint(version: PolicyVersion, criterion: dict) -> str:
+    hint = criterion.get("hint", "")
+    if criterion.get("code") not in engine.SUSPECTED_IS_RED_FLAG:
+        return hint
+    link = version_wording(version)["questionnaire"]["red_flag_link"]
+    return format_html('{} <a href="{}">{}</a>', hint, RED_FLAG_STEP_HREF, link)
+
+
 def _criteria(version: PolicyVersion, group: str) -> list[tuple[str, HintedChoice]]:
     return [
-        (c["code"], HintedChoice(c["label"], hint=c.get("hint", "")))
+        (c["code"], HintedChoice(c["label"], hint=_hint(version, c)))
         for c in version.rules.get("criteria", [])
         if c.get("group") == group
     ]
@@ -47,7 +63,7 @@ class QuestionForm(forms.Form):
     def __init__(self, *args, version: PolicyVersion, **kwargs):
         super().__init__(*args, **kwargs)
         self.version = version
-        self.questions = version.questions
+        self.questions = version_questions(version)
         self.setup()
 
     def setup(self) -> None:
@@ -158,6 +174,13 @@ class ConditionsForm(QuestionForm):
             raise forms.ValidationError(
                 "Select the conditions the patient has, or select 'None of these', not both"
             )
+        labels = {c["code"]: c["label"] for c in self.version.rules.get("criteria", [])}
+        for first, second in engine.ALTERNATIVE_CONDITIONS:
+            if first in conditions and second in conditions:
+                raise forms.ValidationError(
+                    f"Select either '{labels.get(first, first)}' or "
+                    f"'{labels.get(second, second)}', not both: they describe different patients"
+                )
         return [code for code in conditions if code != NONE]
 
     def answers(self) -> dict:
@@ -185,7 +208,7 @@ class DecompressionForm(QuestionForm):
         destab = self.fields["decompression_destabilising"]
         destab.label = destab_q["legend"]
         destab.help_text = destab_q.get("hint", "")
-        destab.choices = _options(destab_q, YES_NO)
+        destab.choices = _options(destab_q, YES_NO_UNKNOWN)
         self.helper = _helper(
             Radios(
                 "decompression_planned",
@@ -200,7 +223,8 @@ class DecompressionForm(QuestionForm):
             if not data.get("decompression_destabilising"):
                 self.add_error(
                     "decompression_destabilising",
-                    "Select yes if the exposure needed would render the spine unstable",
+                    "Select yes if the exposure needed would render the spine unstable, "
+                    "or select 'Not known yet'",
                 )
         else:
             # A hidden question is never validated or stored.
@@ -212,7 +236,9 @@ class DecompressionForm(QuestionForm):
         destabilising = self.cleaned_data["decompression_destabilising"]
         return {
             "decompression_planned": planned,
-            "decompression_destabilising": (destabilising == "yes") if planned else None,
+            "decompression_destabilising": _destabilising_answer(destabilising)
+            if planned
+            else None,
         }
 
     @staticmethod
@@ -221,8 +247,15 @@ class DecompressionForm(QuestionForm):
         if planned is None:
             return {}
         initial = {"decompression_planned": "yes" if planned else "no"}
-        if planned and answers.get("decompression_destabilising") is not None:
+        destabilising = answers.get("decompression_destabilising")
+        if planned and destabilising is not None:
             initial["decompression_destabilising"] = (
-                "yes" if answers["decompression_destabilising"] else "no"
+                engine.UNKNOWN
+                if destabilising == engine.UNKNOWN
+                else ("yes" if destabilising else "no")
             )
         return initial
+
+
+def _destabilising_answer(value: str) -> bool | str:
+    return engine.UNKNOWN if value == engine.UNKNOWN else value == "yes"

@@ -5,18 +5,21 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
+from triage.forms.startback import StartBackForm
 from triage.models import AccessEvent
 from triage.nhs_number import nhs_number_format
-from triage.presentation import advice_rows, answer_rows, finding_rows, outcome_display
+from triage.presentation import decision_context, start_page_text, startback_context
 from triage.selectors.checks import check_list_in_progress
 from triage.selectors.practice import decision_get_for_practice, decision_list_for_practice
 from triage.services.access import access_event_record, nhs_number_search_hash
 from triage.services.checks import STEP_TITLES, check_next_step
 from triage.services.corrections import correction_allowed
+from triage.services.startback import startback_offered, startback_score_record
 from triage.views.questionnaire import gp_view, step_url
 
 PAGE_SIZE = 20
@@ -48,6 +51,7 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
                 }
                 for check in check_list_in_progress(user=request.user)
             ],
+            **start_page_text(),
             "prev_url": f"?{query}page={page.previous_page_number()}#decisions"
             if page.has_previous()
             else "",
@@ -87,17 +91,10 @@ def _log_view(request: HttpRequest, decision, kind: str) -> None:
     )
 
 
-def _decision_context(decision) -> dict:
+def _decision_context(decision, *, startback_form=None, offer_startback: bool = False) -> dict:
     return {
-        "decision": decision,
-        "outcome": outcome_display(decision.outcome),
-        "answers": answer_rows(
-            version=decision.policy_version,
-            answers=decision.answers,
-            nhs_number=nhs_number_format(decision.nhs_number),
-        ),
-        "findings": finding_rows(decision),
-        "advice": advice_rows(decision),
+        **decision_context(decision, nhs_number=nhs_number_format(decision.nhs_number)),
+        **startback_context(decision, form=startback_form, offer=offer_startback),
     }
 
 
@@ -110,7 +107,7 @@ def decision_detail(request: HttpRequest, clinician, reference: str) -> HttpResp
         request,
         "triage/decision.html",
         {
-            **_decision_context(decision),
+            **_decision_context(decision, offer_startback=True),
             "can_correct": correction_allowed(decision=decision, user=request.user),
         },
     )
@@ -122,3 +119,23 @@ def decision_print(request: HttpRequest, clinician, reference: str) -> HttpRespo
     decision = decision_get_for_practice(reference=reference, practice=clinician.practice)
     _log_view(request, decision, "gp_print")
     return render(request, "triage/decision_print.html", _decision_context(decision))
+
+
+@gp_view
+@require_POST
+def decision_startback(request: HttpRequest, clinician, reference: str) -> HttpResponse:
+    """Add a STarT Back score to the decision (appended, never an edit of the decision)."""
+    decision = decision_get_for_practice(reference=reference, practice=clinician.practice)
+    if not startback_offered(decision):
+        raise Http404("The STarT Back tool is not on offer for this decision")
+    form = StartBackForm(
+        request.POST,
+        version=decision.policy_version,
+        action=reverse("triage:decision_startback", args=[reference]),
+    )
+    if form.is_valid():
+        startback_score_record(decision=decision, user=request.user, responses=form.responses())
+        return redirect(reverse("triage:decision", args=[reference]) + "#startback")
+    context = _decision_context(decision, startback_form=form, offer_startback=True)
+    context["can_correct"] = correction_allowed(decision=decision, user=request.user)
+    return render(request, "triage/decision.html", {**context, "page_has_errors": True})

@@ -16,7 +16,7 @@ from triage.forms.questionnaire import (
     PainLocationForm,
     RedFlagsForm,
 )
-from triage.presentation import outcome_display
+from triage.presentation import outcome_display_for
 
 STEPS = ("red-flags", "pain", "conditions", "decompression")
 FORMS = {
@@ -92,7 +92,12 @@ def preview_outcome(request: HttpRequest, pk: int) -> HttpResponse:
         "triage/preview_outcome.html",
         {
             "version": version,
-            "outcome": outcome_display(str(decision.outcome)),
+            "outcome": outcome_display_for(
+                version=version,
+                outcome=str(decision.outcome),
+                findings=decision.to_dict()["findings"],
+                red_flags=full["red_flags"],
+            ),
             "decision": decision,
         },
     )

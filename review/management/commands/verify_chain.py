@@ -17,9 +17,9 @@ class Command(BaseCommand):
         run = chain_verify(run_by="command")
         seconds = (run.finished_at - run.started_at).total_seconds()
         counts = (
-            f"{run.decisions_checked} decisions, {run.reviews_checked} reviews and "
-            f"{run.corrections_checked} corrections verified "
-            f"in {seconds:.1f}s"
+            f"{run.decisions_checked} decisions, {run.reviews_checked} reviews, "
+            f"{run.corrections_checked} corrections and {run.startback_checked} STarT Back "
+            f"scores verified in {seconds:.1f}s"
         )
         if not run.ok:
             self.stderr.write(counts)
