@@ -84,6 +84,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestHygieneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,6 +131,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Nothing may hang: a connection attempt, a statement and a lock wait each give up in time
+# (the failure becomes the 503 page). Long maintenance commands lift the statement limit.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30000)
+DATABASE_LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 10000)
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        "options": (
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+            f" -c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+        ),
+    }
+)
+# How long a submission waits for the hash chain's advisory lock before giving up (503).
+CHAIN_LOCK_TIMEOUT_MS = env_int("CHAIN_LOCK_TIMEOUT_MS", 5000)
 if TESTING and not os.environ.get("DATABASE_URL"):
     # Several test runs may share the embedded server; give each its own test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_fusion_{os.getpid()}"}
@@ -145,7 +162,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -173,7 +193,8 @@ SECURE_HTTPS = env_bool("DJANGO_SECURE_HTTPS", not (DEBUG or TESTING))
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("DJANGO_SSL_REDIRECT", True)
-SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers and the compose healthcheck probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000) if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS

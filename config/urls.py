@@ -15,3 +15,5 @@ urlpatterns = [
     path("", include("triage.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler500 = "core.views.server_error"

@@ -1,11 +1,15 @@
 """Site-wide pages: role routing after sign-in, the health check, the accessibility statement."""
 
+import sys
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -27,17 +31,31 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+HEALTH_QUERY_TIMEOUT_MS = 2000
+
+
+def _database_health() -> str:
+    """'ok', or what failed: a real query on an application table, stopped after 2 seconds."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {HEALTH_QUERY_TIMEOUT_MS}")
+            cursor.execute("SELECT count(*) FROM (SELECT 1 FROM policy_policyversion LIMIT 1) AS t")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - whatever the failure, the database is unhealthy
+        return f"unavailable: {type(exc).__name__}"
+    return "ok"
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness and database check for load balancers and the compose healthcheck."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Liveness and dependency check for load balancers and the compose healthcheck.
+
+    Names each dependency and whether it answered, so a failing probe says which one broke.
+    """
+    checks = {"database": _database_health()}
+    ok = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
 
 
 @require_GET
@@ -48,3 +66,18 @@ def accessibility(request: HttpRequest) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """An NHS-styled page for an expired or missing CSRF token, instead of Django's own."""
     return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that is down or stalled gets the 503 page, anything else the 500.
+
+    Sessions live in the database, so its failure often surfaces in middleware, before any
+    view could catch it; Django calls this handler while the exception is being handled.
+    Neither page touches the database.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        submitting = request.method == "POST" and request.path == reverse("triage:check")
+        body = render_to_string("503.html", {"submitting": submitting})
+        return HttpResponse(body, status=503, headers={"Retry-After": "60"})
+    return HttpResponseServerError(render_to_string("500.html"))
