@@ -173,11 +173,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in throttling: lock a username+address pair out after repeated failures.
+# Sign-in throttling (core/throttle.py): a username+address pair is locked out after
+# AXES_FAILURE_LIMIT failures; one address is locked out for every username after
+# AXES_ADDRESS_FAILURE_LIMIT failures across usernames (password spraying). The client
+# address is the one the trusted proxies saw: with DJANGO_PROXY_COUNT proxies in front,
+# the address is the one the outermost of them appended to X-Forwarded-For.
+AXES_HANDLER = "core.throttle.PairAndAddressHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0)
+AXES_CLIENT_IP_CALLABLE = "core.throttle.client_address"
 AXES_RESET_ON_SUCCESS = True
 
 # Sessions expire after inactivity (each request renews the cookie).
