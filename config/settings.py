@@ -122,12 +122,25 @@ TEMPLATES = [
 # Widgets may use templates from templates/ (the NHS.UK date input).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-# Database: DATABASE_URL, or the embedded PostgreSQL server in .pgdata/.
+# Database: two roles (core/db_roles.py). DATABASE_URL is the application role's connection,
+# which owns nothing and may only SELECT and INSERT on the audit tables; DATABASE_OWNER_URL is
+# the owner's, used by `manage.py migrate` and `db_grants` when DJANGO_DB_ROLE=owner. Without
+# DATABASE_URL the embedded server in .pgdata/ is started and both roles are made on it.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 if not DATABASE_URL:
-    from config.embedded_db import database_url
+    from config.embedded_db import database_urls
 
-    DATABASE_URL = database_url()
+    DATABASE_URL, DATABASE_OWNER_URL = database_urls()
+    if TESTING:
+        # pytest-django creates and empties its own databases, which needs the owner; the
+        # role tests (tests/security/test_db_roles.py) connect as the application role.
+        DATABASE_URL = DATABASE_OWNER_URL
+DATABASE_APP_ROLE = dj_database_url.parse(DATABASE_URL).get("USER", "")
+if os.environ.get("DJANGO_DB_ROLE", "app") == "owner":
+    if not DATABASE_OWNER_URL:
+        raise ImproperlyConfigured("DJANGO_DB_ROLE=owner needs DATABASE_OWNER_URL")
+    DATABASE_URL = DATABASE_OWNER_URL
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
