@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
@@ -40,13 +41,27 @@ ACCESS: dict[str, frozenset[str]] = {
     "otp:": ALL - {"anonymous"},
     "admin:login": ALL,
     "admin:logout": ALL,
+    # Needs app_label, model_name and field_name in the query; without them, refused for all.
+    "admin:autocomplete": frozenset(),
+    # No model in the admin has get_absolute_url, so "view on site" is a 404 for everyone.
+    "admin:view_on_site": frozenset(),
     "admin:": SUPERUSER,
 }
+# Audit tables and axes' records are read-only in the admin, even for a superuser.
+READ_ONLY_ADMIN = ("axes_", "policy_policyversion", "policy_policyeditevent", "triage_decision",
+                   "triage_accessevent", "review_review", "review_chainverification")  # fmt: skip
+# (axes' admin refuses add but lets a superuser delete attempts, to unlock a user.)
+# Signing out ends at the sign-in page: that redirect is success, not a refusal.
+ENDS_AT_SIGN_IN = {"logout", "admin:logout"}
 
 
 def allowed_for(name: str) -> frozenset[str] | None:
     if name in ACCESS:
         return ACCESS[name]
+    for prefix in READ_ONLY_ADMIN:
+        refused = ("_add",) if prefix == "axes_" else ("_add", "_delete")
+        if name.startswith(f"admin:{prefix}") and name.endswith(refused):
+            return frozenset()
     namespace = name.split(":")[0] + ":" if ":" in name else None
     return ACCESS.get(namespace) if namespace else None
 
@@ -59,10 +74,8 @@ def test_every_url_has_a_row_in_the_access_table():
 def _denied(response) -> bool:
     if response.status_code in (403, 404):
         return True
-    location = response.get("Location", "")
-    return response.status_code == 302 and location.startswith(
-        (reverse("login"), reverse("admin:login"))
-    )
+    location = response.get("Location", "").split("?")[0]
+    return response.status_code == 302 and location in (reverse("login"), reverse("admin:login"))
 
 
 @pytest.fixture
@@ -90,24 +103,25 @@ def test_access_matrix_from_the_urlconf(personas, gp, practice, policy_v1, polic
     values = {
         "reference": decision.reference,
         "step": "patient",
-        "object_id": "1",
-        "content_type_id": "1",
-        "id": "1",
+        "object_id": str(personas["superuser"].pk),
+        "content_type_id": str(ContentType.objects.get_for_model(get_user_model()).pk),
+        "id": str(personas["superuser"].pk),
         "app_label": "triage",
+        "url": "auth/",  # the admin's catch-all: an app index
     }
     wrong = []
     for route in routes():
         expected = allowed_for(route.name)
         params = {name: values.get(name, "1") for name in route.params}
         if "number" in route.params:
-            params["number"] = str(draft.number if "manage" in route.name else policy_v1.number)
+            params["number"] = str(draft.number if "draft" in route.name else policy_v1.number)
         url = route.url(**params)
         for persona, user in personas.items():
             client = client_for(user) if user else Client()
             response = client.get(url)
             if response.status_code == 405:
                 response = client.post(url, {})
-            got = not _denied(response)
+            got = route.name in ENDS_AT_SIGN_IN or not _denied(response)
             if got != (persona in expected):
                 verb = "reached" if got else "was refused"
                 wrong.append(f"{persona} {verb} {url} ({response.status_code})")
