@@ -48,9 +48,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "admin:": SUPERUSER,
 }
 # Audit tables and axes' records are read-only in the admin, even for a superuser.
-READ_ONLY_ADMIN = ("axes_", "policy_policyversion", "policy_policyeditevent", "triage_decision",
+READ_ONLY_ADMIN = ("axes_", "otp_totp_", "policy_policyversion", "policy_policyeditevent", "triage_decision",
                    "triage_accessevent", "review_review", "review_chainverification")  # fmt: skip
-# (axes' admin refuses add but lets a superuser delete attempts, to unlock a user.)
+# (axes' and the TOTP admin refuse add but let a superuser delete: to unlock a user, or to
+# reset a lost second factor.)
 # Signing out ends at the sign-in page: that redirect is success, not a refusal.
 ENDS_AT_SIGN_IN = {"logout", "admin:logout"}
 
@@ -59,7 +60,7 @@ def allowed_for(name: str) -> frozenset[str] | None:
     if name in ACCESS:
         return ACCESS[name]
     for prefix in READ_ONLY_ADMIN:
-        refused = ("_add",) if prefix == "axes_" else ("_add", "_delete")
+        refused = ("_add",) if prefix in ("axes_", "otp_totp_") else ("_add", "_delete")
         if name.startswith(f"admin:{prefix}") and name.endswith(refused):
             return frozenset()
     namespace = name.split(":")[0] + ":" if ":" in name else None

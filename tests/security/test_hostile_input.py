@@ -25,7 +25,7 @@ HOSTILE = [
 KEYS = ("q", "page", "cursor", "sort", "outcome", "practice", "policy_version", "reviewed",
         "date_from_day", "date_from_month", "date_from_year", "month", "size", "next",
         "change", "submission_key", "verdict", "effective_from_year", "nonsense")  # fmt: skip
-PERSONAS = ("anonymous", "gp", "reviewer", "policy_admin", "no_role", "superuser")
+PERSONAS = ("anonymous", "gp", "reviewer", "policy_admin", "no_role_user", "superuser")
 
 
 def _client(persona: str, request) -> Client:
