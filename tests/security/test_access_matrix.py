@@ -48,8 +48,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "admin:": SUPERUSER,
 }
 # Audit tables and axes' records are read-only in the admin, even for a superuser.
-READ_ONLY_ADMIN = ("axes_", "otp_totp_", "policy_policyversion", "policy_policyeditevent", "triage_decision",
-                   "triage_accessevent", "review_review", "review_chainverification")  # fmt: skip
+READ_ONLY_ADMIN = ("axes_", "otp_totp_", "policy_policyversion", "policy_policyeditevent",
+                   "triage_decision", "triage_accessevent", "review_review",
+                   "review_chainverification")  # fmt: skip
 # (axes' and the TOTP admin refuse add but let a superuser delete: to unlock a user, or to
 # reset a lost second factor.)
 # Signing out ends at the sign-in page: that redirect is success, not a refusal.
