@@ -14,15 +14,10 @@ class PracticeAdmin(admin.ModelAdmin):
 
 @admin.register(Clinician)
 class ClinicianAdmin(admin.ModelAdmin):
-    def get_changeform_initial_data(self, request):
-        # The admin pre-fills the add form from the query string; a foreign key given as
-        # anything but a number made the form's query fail with a 500.
-        initial = super().get_changeform_initial_data(request)
-        return {key: value for key, value in initial.items() if str(value).isdigit()}
-
     list_display = ("user", "practice")
     list_select_related = ("user", "practice")
-    autocomplete_fields = ("practice",)
+    # A plain select, not autocomplete: Django's autocomplete widget renders a bound value by
+    # querying it unvalidated, so a non-numeric practice in a POST or query string gave a 500.
     search_fields = ("user__username", "user__last_name", "practice__ods_code")
 
 

@@ -153,3 +153,9 @@ def test_passwords_need_at_least_12_characters(db):
     with pytest.raises(ValidationError, match="at least 12"):
         validate_password("Tr0ub4d&3xy")
     validate_password(PASSWORD)
+
+
+def test_admin_clinician_form_with_a_non_numeric_practice_is_not_a_500(admin_client, practice):
+    url = reverse("admin:triage_clinician_add")
+    assert admin_client.get(url + "?practice=%25&user=x").status_code == 200
+    assert admin_client.post(url, {"practice": "%", "user": "x"}).status_code == 200
