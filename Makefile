@@ -28,7 +28,9 @@ $(STAMP): pyproject.toml $(LOCK)
 venv: $(STAMP)
 
 run: $(STAMP)
-	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --no-input
+	# Migrations and grants run as the database owner; the service runs as the app role.
+	DJANGO_DEBUG=true DJANGO_DB_ROLE=owner $(BIN)/python manage.py migrate --no-input
+	DJANGO_DEBUG=true DJANGO_DB_ROLE=owner $(BIN)/python manage.py db_grants
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_policy
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --decisions-if-empty $(DEMO_DECISIONS)
 	@# The web server and the worker (chain checks, large exports, emails) under one process

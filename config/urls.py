@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import two_factor
 from core import views as site
 from nhs_login import views as nhs_login_views
 
@@ -10,6 +11,7 @@ urlpatterns = [
     path("sign-in/nhs/", include("nhs_login.urls")),
     path("sign-out/", nhs_login_views.sign_out, name="logout"),
     path("fhir/", include("fhir_api.urls")),
+    path("sign-in/two-factor/", include((two_factor.urlpatterns, "otp"))),
     path("healthz", site.healthz, name="healthz"),
     path("session/keep-alive/", site.session_keep_alive, name="keep_alive"),
     path("accessibility/", site.accessibility, name="accessibility"),
@@ -21,3 +23,5 @@ urlpatterns = [
     path("", include("triage.urls")),
     path("django-admin/", admin.site.urls),
 ]
+
+handler500 = "core.views.server_error"

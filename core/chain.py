@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import connection, models, transaction
 
 GENESIS_HASH = "0" * 64
@@ -39,8 +40,13 @@ def content_hash(data: dict) -> str:
 
 
 def chain_lock(lock_id: int) -> None:
-    """Serialise appends to one chain until the surrounding transaction ends."""
+    """Serialise appends to one chain until the surrounding transaction ends.
+
+    Gives up after CHAIN_LOCK_TIMEOUT_MS (OperationalError, shown as the 503 page) rather than
+    letting a submission hang behind a stuck holder of the lock.
+    """
     with connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL lock_timeout = {int(settings.CHAIN_LOCK_TIMEOUT_MS)}")
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
 
 

@@ -1,12 +1,15 @@
 """Site-wide pages: role routing after sign-in, the health check, the accessibility statement
 and the privacy notice."""
 
+import sys
+
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,17 +31,31 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+HEALTH_QUERY_TIMEOUT_MS = 2000
+
+
+def _database_health() -> str:
+    """'ok', or what failed: a real query on an application table, stopped after 2 seconds."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {HEALTH_QUERY_TIMEOUT_MS}")
+            cursor.execute("SELECT count(*) FROM (SELECT 1 FROM policy_policyversion LIMIT 1) AS t")
+            cursor.fetchone()
+    except Exception as exc:  # noqa: BLE001 - whatever the failure, the database is unhealthy
+        return f"unavailable: {type(exc).__name__}"
+    return "ok"
+
+
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness and database check for load balancers and the compose healthcheck."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # noqa: BLE001 - any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Liveness and dependency check for load balancers and the compose healthcheck.
+
+    Names each dependency and whether it answered, so a failing probe says which one broke.
+    """
+    checks = {"database": _database_health()}
+    ok = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ok else "error", **checks}, status=200 if ok else 503)
 
 
 @require_GET
@@ -65,3 +82,24 @@ def session_keep_alive(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=401)
     request.session.modified = True
     return HttpResponse(status=204)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a database that is down or stalled gets the 503 page, anything else the 500.
+
+    Sessions live in the database, so its failure often surfaces in middleware, before any
+    view could catch it; Django calls this handler while the exception is being handled.
+    Neither page touches the database.
+    """
+    exc = sys.exc_info()[1]
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The submit of a referral check (/referrals/checks/<id>/check/): its answers are
+        # stored in the check row already, so nothing the GP entered is lost.
+        submitting = (
+            request.method == "POST"
+            and request.path.startswith("/referrals/")
+            and request.path.endswith("/check/")
+        )
+        body = render_to_string("503.html", {"submitting": submitting})
+        return HttpResponse(body, status=503, headers={"Retry-After": "60"})
+    return HttpResponseServerError(render_to_string("500.html"))

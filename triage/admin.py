@@ -16,7 +16,8 @@ class PracticeAdmin(admin.ModelAdmin):
 class ClinicianAdmin(admin.ModelAdmin):
     list_display = ("user", "practice")
     list_select_related = ("user", "practice")
-    autocomplete_fields = ("practice",)
+    # A plain select, not autocomplete: Django's autocomplete widget renders a bound value by
+    # querying it unvalidated, so a non-numeric practice in a POST or query string gave a 500.
     search_fields = ("user__username", "user__last_name", "practice__ods_code")
 
 

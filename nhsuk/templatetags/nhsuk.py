@@ -254,7 +254,9 @@ def build_field_view(bound_field: BoundField, options: Mapping) -> FieldView:
         id=base_id,
         hint_id=hint_id,
         error_id=error_id,
-        hint=mark_safe(hint),  # noqa: S308 - help_text is developer-written, as in Django's own templates
+        # Not marked safe: hints come from policy versions an admin writes, so the template
+        # escapes them; a developer who needs markup passes a SafeString on purpose.
+        hint=hint,
         errors=errors,
         described_by=described_by,
         heading=heading,

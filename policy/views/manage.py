@@ -300,8 +300,12 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("policy:manage")
     elif request.method == "GET":
         edit_problems = [p for p in content_problems(version) if p.field]
-        for problem in content_problems(version):
-            if not problem.field:
+        general = [p for p in content_problems(version) if not p.field]
+        if general:
+            # An unbound form keeps no cleaned_data, which add_error needs (a 500 before).
+            form.full_clean()
+            form.cleaned_data = {}
+            for problem in general:
                 form.add_error(None, problem.message)
     return render(
         request,

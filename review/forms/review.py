@@ -37,6 +37,11 @@ def search_parse(raw: str) -> tuple[str, str]:
     return "reference", reference
 
 
+# Dates outside these years are typing mistakes; refusing them also keeps date arithmetic
+# (the day after, the month after) far from datetime's year-9999 limit.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
 class DecisionFilterForm(forms.Form):
     """Base form of review.filters.DecisionFilter: cross-field checks and the layout.
 
@@ -86,6 +91,13 @@ class DecisionFilterForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        for name, label in (("date_from", "from"), ("date_to", "to")):
+            day = cleaned.get(name)
+            if day and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+                self.add_error(
+                    name, f"The '{label}' date must be between {EARLIEST_YEAR} and {LATEST_YEAR}"
+                )
+                start = end = None
         if start and end and start > end:
             self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
         return cleaned
@@ -206,6 +218,10 @@ class SampleForm(forms.Form):
         if not raw:
             return None
         match = MONTH_PATTERN.match(raw)
-        if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
+        if not match or not 1 <= int(match[2]) <= 12:
             raise forms.ValidationError("Enter the month as a year and month, like 2025-03")
+        if not EARLIEST_YEAR <= int(match[1]) <= LATEST_YEAR:
+            raise forms.ValidationError(
+                f"The month must be between {EARLIEST_YEAR} and {LATEST_YEAR}"
+            )
         return datetime.date(int(match[1]), int(match[2]), 1)
