@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "config.db_router.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,9 +131,29 @@ DATABASES = {
 if TESTING and not os.environ.get("DATABASE_URL"):
     # Several test runs may share the embedded server; give each its own test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_fusion_{os.getpid()}"}
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+# A read replica (streaming replication) for the reviewer workspace's reads: see
+# config/db_router.py and docs/scaling.md. The test suite always has the alias, pointing at the
+# test database through a second connection, so the router's tests can use it.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL or TESTING:
+    DATABASES["replica"] = (
+        dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+        if DATABASE_REPLICA_URL
+        else dict(DATABASES["default"])
+    )
+    if TESTING:
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_READS = bool(DATABASE_REPLICA_URL)
+REPLICA_READ_PATHS = ["/review/"]
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+if not all(db["ENGINE"].endswith("postgresql") for db in DATABASES.values()):
     raise ImproperlyConfigured(
-        "Fusion Triage runs on PostgreSQL only; DATABASE_URL must be postgres://"
+        "Fusion Triage runs on PostgreSQL only; DATABASE_URL and DATABASE_REPLICA_URL must be "
+        "postgres://"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -210,7 +231,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.storage.StaticFilesStorage"
         )
     },
 }
