@@ -178,6 +178,7 @@ class Client:
         self.timings: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.recording = False
+        self.deadline = float("inf")  # requests that end later are not counted
         self.submit_labels: set[str] = set()
 
     def _send(self, method: str, url: str, body: str | None) -> http.client.HTTPResponse:
@@ -206,10 +207,11 @@ class Client:
             data = response.read()
         except (OSError, http.client.HTTPException):
             self.conn.close()
-            if self.recording:
+            if self.recording and time.monotonic() <= self.deadline:
                 self.errors[label] += 1
             raise
         elapsed = (time.perf_counter() - started) * 1000
+        counted = self.recording and time.monotonic() <= self.deadline
         for cookie in response.headers.get_all("Set-Cookie") or []:
             pair, _, attributes = cookie.partition(";")
             name, _, value = pair.strip().partition("=")
@@ -219,7 +221,7 @@ class Client:
                 self.cookies[name] = value
         if response.headers.get("Content-Encoding") == "gzip":
             data = gzip.decompress(data)
-        if self.recording:
+        if counted:
             self.timings[label].append(elapsed)
             if response.status >= 400:
                 self.errors[label] += 1
@@ -324,7 +326,7 @@ def _load_process(kind, port, threads, seconds, barrier, queue, seed) -> None:
             client.errors[f"sign-in failed: {error}"] += 1
         barrier.wait(timeout=600)
         client.recording = True
-        end = time.monotonic() + seconds
+        end = client.deadline = time.monotonic() + seconds
         while time.monotonic() < end:
             try:
                 if kind == "journey":
