@@ -371,6 +371,12 @@ class LoadResult:
     def dps(self) -> float:
         return self.decisions / self.seconds
 
+    @property
+    def dps_equivalent(self) -> float:
+        """Requests/s over the requests one journey makes (each page once): the decision rate
+        the same work would give, also when a short, slow run completes few whole journeys."""
+        return self.rps / max(1, len(self.timings))
+
     def percentile(self, label: str, q: float) -> float:
         values = sorted(self.timings.get(label, []))
         if not values:
@@ -577,7 +583,8 @@ def fmt(ms: float) -> str:
 def print_load(name: str, result: LoadResult, bare: LoadResult | None) -> None:
     ratio = f", {100 * result.rps / bare.rps:.0f} % of the bare view's requests/s" if bare else ""
     print(
-        f"\n**{name}**: {result.rps:.1f} requests/s, {result.dps:.1f} decisions/s, "
+        f"\n**{name}**: {result.rps:.1f} requests/s, {result.dps:.1f} decisions/s completed "
+        f"({result.dps_equivalent:.1f}/s in request-equivalents), "
         f"{sum(result.errors.values())} errors ({result.users} clients, "
         f"{result.seconds:.0f} s){ratio}\n"
     )
@@ -831,8 +838,11 @@ def part_scale(args, env) -> None:
         f"\n## Machines behind HAProxy (each a gunicorn with {args.machine_workers} worker(s) on "
         f"its own port; one PostgreSQL; {args.gps} GPs, {args.seconds:.0f} s)\n"
     )
-    print("| machines | requests/s | decisions/s | submit p50 ms | submit p95 ms | errors |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| machines | requests/s | decisions/s completed | decisions/s, request-equivalent | "
+        "submit p50 ms | submit p95 ms | errors |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for machines in args.machines:
         servers = [Gunicorn("config.wsgi", env, args.machine_workers) for _ in range(machines)]
         balancer = None
@@ -847,7 +857,7 @@ def part_scale(args, env) -> None:
                 s.stop()
         submit = result.submit_label()
         print(
-            f"| {machines} | {result.rps:.1f} | {result.dps:.1f} | "
+            f"| {machines} | {result.rps:.1f} | {result.dps:.1f} | {result.dps_equivalent:.1f} | "
             f"{fmt(result.percentile(submit, 0.5)) if submit else '-'} | "
             f"{fmt(result.percentile(submit, 0.95)) if submit else '-'} | "
             f"{sum(result.errors.values())} |",
