@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.db import connections, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from config.db_router import ReplicaRouter, replica_reads
 from policy.models import PolicyVersion
@@ -58,7 +59,9 @@ def _queries(alias: str, action) -> list[str]:
 @pytest.mark.django_db(transaction=True, databases=BOTH)
 def test_reviewer_list_reads_decisions_from_the_replica(replica_on, reviewer_client, decision):
     responses = []
-    replica_sql = _queries("replica", lambda: responses.append(reviewer_client.get("/review/")))
+    replica_sql = _queries(
+        "replica", lambda: responses.append(reviewer_client.get(reverse("review:list")))
+    )
     assert responses[0].status_code == 200
     assert decision.reference in responses[0].content.decode()
     assert any("triage_decision" in sql for sql in replica_sql)
@@ -68,7 +71,7 @@ def test_reviewer_list_reads_decisions_from_the_replica(replica_on, reviewer_cli
 def test_reviewer_detail_reads_replica_but_writes_access_log_to_default(
     replica_on, reviewer_client, decision
 ):
-    url = f"/review/decisions/{decision.reference}/"
+    url = reverse("review:detail", args=[decision.reference])
     default_sql = []
     replica_sql = _queries(
         "replica", lambda: default_sql.extend(_queries("default", lambda: reviewer_client.get(url)))
@@ -82,7 +85,7 @@ def test_reviewer_detail_reads_replica_but_writes_access_log_to_default(
 @pytest.mark.django_db(transaction=True, databases=BOTH)
 def test_reviewer_csv_export_streams_from_the_replica(replica_on, reviewer_client, decision):
     def export():
-        response = reviewer_client.get("/review/export.csv")
+        response = reviewer_client.get(reverse("review:export"))
         assert decision.reference in b"".join(response.streaming_content).decode()
 
     assert any("triage_decision" in sql for sql in _queries("replica", export))
@@ -91,9 +94,11 @@ def test_reviewer_csv_export_streams_from_the_replica(replica_on, reviewer_clien
 @pytest.mark.django_db(transaction=True, databases=BOTH)
 def test_gp_pages_and_submissions_never_read_from_the_replica(replica_on, gp_client, decision):
     def journey():
-        assert gp_client.get("/referrals/").status_code == 200
-        assert gp_client.get(f"/referrals/decisions/{decision.reference}/").status_code == 200
-        assert gp_client.post("/referrals/new/").status_code == 302
+        assert gp_client.get(reverse("triage:start")).status_code == 200
+        assert (
+            gp_client.get(reverse("triage:decision", args=[decision.reference])).status_code == 200
+        )
+        assert gp_client.post(reverse("triage:begin")).status_code == 302
 
     assert _queries("replica", journey) == []
 
@@ -102,7 +107,7 @@ def test_gp_pages_and_submissions_never_read_from_the_replica(replica_on, gp_cli
 def test_reviewer_verdict_post_uses_only_default(replica_on, reviewer_client, decision):
     def post():
         response = reviewer_client.post(
-            f"/review/decisions/{decision.reference}/reviews/",
+            reverse("review:review", args=[decision.reference]),
             {"verdict": "agree", "submission_key": str(uuid.uuid4())},
         )
         assert response.status_code == 302
@@ -112,7 +117,7 @@ def test_reviewer_verdict_post_uses_only_default(replica_on, reviewer_client, de
 
 @pytest.mark.django_db(transaction=True, databases=BOTH)
 def test_without_a_replica_configured_reviewer_reads_stay_on_default(reviewer_client, decision):
-    assert _queries("replica", lambda: reviewer_client.get("/review/")) == []
+    assert _queries("replica", lambda: reviewer_client.get(reverse("review:list"))) == []
 
 
 @pytest.mark.django_db(transaction=True, databases=BOTH)
