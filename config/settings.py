@@ -117,6 +117,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "config.db_router.ReplicaReadsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -194,9 +195,30 @@ CHAIN_LOCK_TIMEOUT_MS = env_int("CHAIN_LOCK_TIMEOUT_MS", 5000)
 if not os.environ.get("DATABASE_URL"):
     # Several test runs may share the embedded server; give each its own test database.
     DATABASES["default"]["TEST"] = {"NAME": f"test_fusion_{os.getpid()}"}
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+# A read replica (streaming replication) for the reviewer workspace's reads: see
+# config/db_router.py and docs/scaling.md. The test suite sets DJANGO_TEST_REPLICA_MIRROR, so
+# the alias exists there as a second connection mirroring the test database (router tests).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+TEST_REPLICA_MIRROR = env_bool("DJANGO_TEST_REPLICA_MIRROR", False)
+if DATABASE_REPLICA_URL or TEST_REPLICA_MIRROR:
+    DATABASES["replica"] = (
+        dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+            conn_health_checks=True,
+        )
+        if DATABASE_REPLICA_URL
+        else dict(DATABASES["default"])
+    )
+    if TEST_REPLICA_MIRROR:
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+REPLICA_READS = bool(DATABASE_REPLICA_URL)
+REPLICA_READ_PATHS = ["/review/"]
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+if not all(db["ENGINE"].endswith("postgresql") for db in DATABASES.values()):
     raise ImproperlyConfigured(
-        "Fusion Triage runs on PostgreSQL only; DATABASE_URL must be postgres://"
+        "Fusion Triage runs on PostgreSQL only; DATABASE_URL and DATABASE_REPLICA_URL must be "
+        "postgres://"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -295,7 +317,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "config.storage.StaticFilesStorage"
             if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -114,3 +114,31 @@ def test_the_test_suite_differs_from_production_only_through_its_environment():
         test_env,
     )
     assert result.stdout.split() == ["False", "False"], result.stderr
+
+
+SHOW_REPLICA = (
+    "import json; from django.conf import settings; r = settings.DATABASES.get('replica');"
+    "print(json.dumps({'replica': r and {k: r[k] for k in ('ENGINE', 'HOST', 'NAME')},"
+    " 'reads': settings.REPLICA_READS}))"
+)
+
+
+def test_replica_alias_is_configured_from_database_replica_url():
+    env = {**PRODUCTION_ENV, "DATABASE_REPLICA_URL": "postgres://ro:secret@replica.example/fusion"}
+    result = run_python(SHOW_REPLICA, env)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout.strip().splitlines()[-1])
+    assert shown["replica"]["HOST"] == "replica.example"
+    assert shown["reads"] is True
+
+
+def test_without_database_replica_url_there_is_no_replica_alias():
+    result = run_python(SHOW_REPLICA, PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"replica": None, "reads": False}
+
+
+def test_sqlite_replica_url_is_refused():
+    result = run_python(SHOW_REPLICA, {**PRODUCTION_ENV, "DATABASE_REPLICA_URL": "sqlite:///r.db"})
+    assert result.returncode != 0
+    assert "PostgreSQL only" in result.stderr
