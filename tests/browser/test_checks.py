@@ -22,7 +22,7 @@ from tests.browser.support import (
 
 pytestmark = pytest.mark.browser
 
-SPONDYLOLISTHESIS = "Spondylolisthesis"
+SPONDYLOLISTHESIS = "Spondylolisthesis without instability"
 
 
 def test_two_tabs_each_decision_carries_its_own_patient_and_answers(page: Page, gp, policy_v1):

@@ -71,7 +71,7 @@ def test_reviewer_filters_opens_a_decision_records_a_verdict_and_downloads_csv(
     assert rows[0]["practice_ods_code"] == "C81001"
 
     go(page, page.get_by_role("link", name=reference))
-    expect(page).to_have_url(re.compile(rf"/review/decisions/{reference}/$"))
+    expect(page).to_have_url(re.compile(rf"/review/decisions/{reference}/(\?back=.*)?$"))
     expect(page.locator("#integrity")).to_contain_text("Verified")
     screenshot(page, "review-decision")
 
@@ -83,7 +83,10 @@ def test_reviewer_filters_opens_a_decision_records_a_verdict_and_downloads_csv(
     go(page, page.get_by_role("button", name="Record verdict"))
     summary = page.locator(".nhsuk-error-summary")
     expect(summary).to_be_visible()
+    # Both disagree fields are required; each summary link moves focus to its field.
     summary.get_by_role("link").first.click()
+    assert active_element_id(page) == "id_correct_outcome"
+    summary.get_by_role("link").nth(1).click()
     assert active_element_id(page) == "id_reason"
 
     page.get_by_label("Why do you disagree?").fill("Spondylolisthesis here is instability.")
