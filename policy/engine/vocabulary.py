@@ -167,7 +167,7 @@ OUTCOME_CODES: Final[tuple[str, ...]] = tuple(outcome.value for outcome in OUTCO
 # The statement names scoliosis and spondylolisthesis as excluded indications and, as a
 # symptomatic deformity or as instability, as examples of exceptions. The questionnaire asks
 # each pair as two clinical pictures a GP must choose between, never both for one patient
-# (an interpretation awaiting clinical safety officer sign-off: docs/clinical-safety.md, H-12).
+# (an interpretation awaiting clinical safety officer sign-off: docs/clinical-safety.md, H21).
 ALTERNATIVE_CONDITIONS: Final[tuple[tuple[ConditionCode, ConditionCode], ...]] = (
     ("scoliosis", "symptomatic_deformity"),
     ("spondylolisthesis", "instability"),
