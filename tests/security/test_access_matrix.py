@@ -12,6 +12,7 @@ from django.urls import reverse
 from fhir_api.resources import QUESTIONNAIRE_SLUG
 from policy.models import PolicyScenario
 from policy.services import policy_version_draft_start
+from review.services.jobs import chain_verify_job_queue
 from tests.conftest import answers_for, client_for
 from tests.security.urlconf import routes
 from triage.services.checks import check_start
@@ -52,8 +53,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "impact:": ADMIN,
     # A GP of the decision's practice replies to a request for more information.
     "review:practice_reply": GP,
-    # Only the reviewer who asked for an export downloads it (tests/review/test_jobs.py); here
-    # no export exists, so every persona gets 404.
+    # Only the reviewer who asked for an export downloads it (tests/review/test_jobs.py); the job
+    # here is a chain verification, which has no file, so every persona gets 404.
     "review:job_download": frozenset(),
     "preview:": ADMIN,
     "privacy": ALL,
@@ -145,6 +146,7 @@ def test_access_matrix_from_the_urlconf(personas, gp, practice, policy_v1, polic
         updated_by=policy_admin,
     )
     check = check_start(user=gp, practice=practice)
+    job = chain_verify_job_queue(user=personas["reviewer"])
     values = {
         "reference": decision.reference,
         "step": "patient",
@@ -162,6 +164,8 @@ def test_access_matrix_from_the_urlconf(personas, gp, practice, policy_v1, polic
             params["step"] = "red-flags"
         if "resource_id" in route.params:
             params["resource_id"] = f"{QUESTIONNAIRE_SLUG}-v{policy_v1.number}"
+        if "job_id" in route.params:
+            params["job_id"] = str(job.pk)
         if "check_id" in route.params:
             params["check_id"] = str(check.pk)
         if "pk" in route.params:
