@@ -30,7 +30,7 @@ from policy import engine
 from policy.models import Policy, PolicyVersion
 from policy.selectors import (
     POLICY_SLUG,
-    policy_version_current,
+    policy_version_in_effect,
     policy_version_published_list,
 )
 from policy.services import policy_rules
@@ -98,7 +98,7 @@ def _body(request: HttpRequest) -> bytes:
 def _version_for(number: int) -> PolicyVersion | None:
     """Only the version in effect today: a superseded or scheduled version's questions would
     give an answer the web form would not."""
-    current = policy_version_current()
+    current = policy_version_in_effect()
     if current is None or current.number != number:
         return None
     return current

@@ -57,10 +57,6 @@ def policy_version_in_effect(
     )
 
 
-# The name the questionnaire and the decision service already use.
-policy_version_current = policy_version_in_effect
-
-
 def policy_version_scheduled_list(
     *, policy: Policy, after: datetime.date | None = None
 ) -> list[PolicyVersion]:

@@ -15,7 +15,7 @@ from policy import engine
 from policy.markdown import render_markdown
 from policy.models import SECTIONS, PolicyVersion, section_anchor
 from policy.quotes import finding_is_quote
-from policy.selectors import policy_version_current
+from policy.selectors import policy_version_in_effect
 from policy.wording import (
     seed_wording,
     startback_enabled,
@@ -243,7 +243,7 @@ def decision_context(decision: Decision, *, nhs_number: str) -> dict:
 
 def start_page_text() -> dict:
     """The start page's words, from the policy version in effect (the seed's if none is)."""
-    version = policy_version_current()
+    version = policy_version_in_effect()
     wording = version_wording(version) if version is not None else seed_wording()
     start = wording["start"]
     return {"start": start, "before_you_start": render_markdown(start["before_you_start"])}

@@ -7,15 +7,15 @@ from django.views.decorators.http import require_GET
 from policy.presentation import criteria_by_category, rendered_sections
 from policy.selectors import (
     policy_get,
-    policy_version_current,
     policy_version_get_published,
+    policy_version_in_effect,
     policy_version_published_list,
     policy_version_state,
 )
 
 
 def _render_version(request: HttpRequest, version, *, is_current_page: bool) -> HttpResponse:
-    current = policy_version_current(policy=version.policy)
+    current = policy_version_in_effect(policy=version.policy)
     return render(
         request,
         "policy/version_detail.html",
@@ -32,7 +32,7 @@ def _render_version(request: HttpRequest, version, *, is_current_page: bool) -> 
 
 @require_GET
 def current(request: HttpRequest) -> HttpResponse:
-    version = policy_version_current()
+    version = policy_version_in_effect()
     if version is None:
         raise Http404("No policy version is in effect yet")
     return _render_version(request, version, is_current_page=True)
@@ -41,7 +41,7 @@ def current(request: HttpRequest) -> HttpResponse:
 @require_GET
 def version_list(request: HttpRequest) -> HttpResponse:
     policy = policy_get()
-    current_version = policy_version_current(policy=policy)
+    current_version = policy_version_in_effect(policy=policy)
     versions = [
         (version, policy_version_state(version, current=current_version))
         for version in policy_version_published_list(policy=policy).select_related(

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from policy import engine
 from policy.models import PolicyEditEvent, PolicyVersion
-from policy.selectors import policy_version_current
+from policy.selectors import policy_version_in_effect
 from policy.services import (
     DraftChanges,
     PolicyError,
@@ -166,8 +166,8 @@ def test_future_dated_version_is_scheduled_not_current(
     )
     later = timezone.localdate() + datetime.timedelta(days=30)
     publish_draft(draft, author=policy_admin, approver=second_policy_admin, effective_from=later)
-    assert policy_version_current() == policy_v1
-    assert policy_version_current(on=later).number == 2
+    assert policy_version_in_effect() == policy_v1
+    assert policy_version_in_effect(on=later).number == 2
 
 
 def test_published_version_cannot_be_edited_through_the_service(policy_v1, policy_admin):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from policy.models import PolicyVersion
-from policy.selectors import policy_version_current
+from policy.selectors import policy_version_in_effect
 from triage.models import Decision, ReferralCheck
 from triage.services.decisions import NoPolicyInEffect, decision_record
 
@@ -128,7 +128,7 @@ def _answers_from_decision(answers: Mapping) -> dict:
 def check_start(*, user, practice, corrects: Decision | None = None) -> ReferralCheck:
     """A new check under the policy version in effect now; pre-filled when it corrects a
     decision entered in error (the NHS number stays editable on the first page)."""
-    version = policy_version_current()
+    version = policy_version_in_effect()
     if version is None:
         raise NoPolicyInEffect("No published policy version is in effect")
     now = timezone.now()
@@ -216,7 +216,7 @@ def check_submit(*, check_id: uuid.UUID, user, urgent: bool = False) -> SubmitRe
             return SubmitResult(check.decision, created=False)
         if not urgent and not check_can_visit(check, CHECK):
             raise StepNotReached(check_next_step(check))
-        current = policy_version_current()
+        current = policy_version_in_effect()
         if not urgent and current is not None and current.pk != check.policy_version_id:
             check.policy_version = current
             check.updated_at = timezone.now()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.chain import Chain, chain_append
 from policy import engine
 from policy.models import PolicyVersion
-from policy.selectors import policy_version_current
+from policy.selectors import policy_version_in_effect
 from policy.services import policy_rules
 from triage.models import Decision, Practice
 from triage.references import reference_generate
@@ -58,7 +58,7 @@ def decision_record(
     existing = Decision.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
-    version = version or policy_version_current()
+    version = version or policy_version_in_effect()
     if version is None:
         raise NoPolicyInEffect("No published policy version is in effect")
     parsed = engine.parse_answers(answers)

@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from policy import engine
-from policy.selectors import policy_version_current, policy_version_published_list
+from policy.selectors import policy_version_in_effect, policy_version_published_list
 from policy.services import policy_rules
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, number: int | None = None, **options):
         if number is None:
-            version = policy_version_current()
+            version = policy_version_in_effect()
             if version is None:
                 raise CommandError("No published policy version is in effect", returncode=2)
         else:
