@@ -396,6 +396,19 @@ EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 # Exports with more rows than this run in the worker; smaller ones stream at once.
 EXPORT_STREAM_LIMIT = env_int("EXPORT_STREAM_LIMIT", 10_000)
 
+# Signed checkpoints of every chain, kept outside the database (core/checkpoints.py, ADR 0042).
+# Development keeps them in git-ignored folders that `make run` fills; production sets them
+# (docker compose: a volume of their own). Empty means no checkpoints are written or checked.
+CHECKPOINT_DIR = os.environ.get("CHECKPOINT_DIR", str(BASE_DIR / ".checkpoints") if DEBUG else "")
+CHECKPOINT_SIGNING_KEY = os.environ.get("CHECKPOINT_SIGNING_KEY", "")
+CHECKPOINT_SIGNING_KEY_FILE = os.environ.get(
+    "CHECKPOINT_SIGNING_KEY_FILE",
+    str(BASE_DIR / ".keys" / "checkpoint-signing.pem") if DEBUG else "",
+)
+CHECKPOINT_PUBLIC_KEY_FILE = os.environ.get("CHECKPOINT_PUBLIC_KEY_FILE", "")
+# The worker takes a checkpoint each time the decision chain passes a multiple of this (0: never).
+CHECKPOINT_EVERY = env_int("CHECKPOINT_EVERY", 100)
+
 # Email to practices. Development prints emails to the console; production sends by SMTP.
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",

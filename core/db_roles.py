@@ -91,3 +91,73 @@ def grants_apply(*, app_role: str, connection=default_connection) -> list[str]:
         for statement in statements:
             cursor.execute(statement.as_string())
     return mutable
+
+
+# pg_trigger.tgenabled: "O" fires in the normal (origin) mode, "A" always; "D" is disabled and
+# "R" fires only under session_replication_role = replica, so never in normal use.
+ENABLED = ("O", "A")
+
+
+def guards_check(connection=default_connection) -> list[str]:
+    """Every append-only guard the models declare is in the database, enabled, and runs the
+    function the code declares; and the application role holds no privilege it must not.
+
+    Returns one sentence per problem (empty when all is well).
+    """
+    import pgtrigger
+    from django.conf import settings
+
+    problems = []
+    with connection.cursor() as cursor:
+        for model, trigger in sorted(
+            pgtrigger.registered(), key=lambda pair: (pair[0]._meta.db_table, pair[1].name)
+        ):
+            table = model._meta.db_table
+            cursor.execute(
+                "SELECT t.tgenabled, p.prosrc, obj_description(t.oid, 'pg_trigger') "
+                "FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+                "WHERE t.tgname = %s AND t.tgrelid = to_regclass(%s)",
+                [trigger.get_pgid(model), table],
+            )
+            found = cursor.fetchone()
+            name = f"The trigger {trigger.name} on {table}"
+            if found is None:
+                problems.append(f"{name} is missing — it was dropped.")
+                continue
+            enabled, source, comment = found
+            if enabled not in ENABLED:
+                problems.append(
+                    f"{name} is disabled (tgenabled '{enabled}') — its guard does not run."
+                )
+            if trigger.render_func(model).strip() not in source:
+                problems.append(f"{name} runs a function that is not the one the code declares.")
+            elif comment != trigger.compile(model).hash:
+                problems.append(f"{name} was redefined: it differs from the code's definition.")
+        cursor.execute(
+            "SELECT prosrc FROM pg_proc WHERE proname = '_pgtrigger_should_ignore' "
+            "AND pronamespace = 'public'::regnamespace"
+        )
+        ignore = cursor.fetchone()
+        if ignore is not None and "current_user <>" not in ignore[0]:
+            problems.append(
+                "pgtrigger's ignore helper honours SET pgtrigger.ignore from any role: the "
+                "owner-only guard (core/db_roles.py) was replaced."
+            )
+        app_role = settings.DATABASE_APP_ROLE
+        cursor.execute("SELECT current_user")
+        if app_role and app_role != cursor.fetchone()[0]:
+            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [app_role])
+            if cursor.fetchone() is not None:
+                for table in append_only_tables():
+                    cursor.execute(
+                        "SELECT privilege FROM unnest(ARRAY['UPDATE', 'DELETE', 'TRUNCATE']) "
+                        "AS privilege WHERE has_table_privilege(%s, %s, privilege)",
+                        [app_role, table],
+                    )
+                    granted = [row[0] for row in cursor.fetchall()]
+                    if granted:
+                        problems.append(
+                            f"The application role {app_role} may {', '.join(granted)} on "
+                            f"{table} — it must only SELECT and INSERT there."
+                        )
+    return problems

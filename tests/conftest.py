@@ -45,6 +45,29 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def checkpoints_off(settings):
+    """No checkpoint folder or signing key unless a test asks for them (the `checkpoints`
+    fixture), whatever the developer's environment says."""
+    settings.CHECKPOINT_DIR = ""
+    settings.CHECKPOINT_SIGNING_KEY = ""
+    settings.CHECKPOINT_SIGNING_KEY_FILE = ""
+    settings.CHECKPOINT_PUBLIC_KEY_FILE = ""
+    settings.CHECKPOINT_EVERY = 0
+
+
+@pytest.fixture
+def checkpoints(settings, tmp_path):
+    """A checkpoint folder and a fresh signing key in the test's own temporary directory."""
+    from core.checkpoints import signing_key_generate
+
+    key = tmp_path / "keys" / "checkpoint-signing.pem"
+    signing_key_generate(key)
+    settings.CHECKPOINT_DIR = str(tmp_path / "checkpoints")
+    settings.CHECKPOINT_SIGNING_KEY_FILE = str(key)
+    return tmp_path / "checkpoints"
+
+
+@pytest.fixture(autouse=True)
 def nhs_number_test_range_allowed(settings):
     """Tests use NHS numbers from the test range, as development does; production refuses them."""
     settings.NHS_NUMBER_ALLOW_TEST_RANGE = True

@@ -6,6 +6,7 @@ import pgtrigger
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 
 from core.triggers import chain_extends, protect_truncate
 from policy.engine.vocabulary import OUTCOME_CHOICES, OUTCOME_CODES
@@ -108,7 +109,9 @@ class Decision(models.Model):
 
 
 class AccessEvent(models.Model):
-    """Who looked at which decision, or exported what. Append-only."""
+    """Who looked at which decision, or exported what. Append-only and hash-chained, like the
+    decisions (rows logged before the chain existed were linked, in id order, by migration 0015).
+    """
 
     class Action(models.TextChoices):
         VIEW = "view", "Viewed decision"
@@ -120,7 +123,11 @@ class AccessEvent(models.Model):
         Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="access_events"
     )
     query = models.TextField(blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    # Set before the row is hashed (auto_now_add would only set it at save, after the hash).
+    at = models.DateTimeField(default=timezone.now)
+    sequence = models.PositiveBigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -130,6 +137,7 @@ class AccessEvent(models.Model):
                 name="access_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
             protect_truncate("access_event_no_truncate"),
+            chain_extends("access_event_chain_extends"),
         ]
 
     def __str__(self) -> str:

@@ -1,25 +1,32 @@
 """Prove that nothing was altered: recompute every hash and check every link of each chain
-(decisions, reviews, "entered in error" corrections, STarT Back scores, practice replies).
+(decisions, reviews, "entered in error" corrections, STarT Back scores, practice replies, the
+access log), then compare with the latest signed checkpoint kept outside the database.
 
 A row edited in place no longer matches its content hash; a deleted row leaves a gap in the
-sequence; a row slipped in out of order does not link to its predecessor's hash; rows cut off
-the end show up as a chain shorter than the last verification found.
+sequence; a row slipped in out of order does not link to its predecessor's hash. What the walk
+alone cannot see, because a database owner can recompute every hash, the checkpoint shows: a
+rewritten history (another hash at the checkpointed head), rows cut off the end or a table
+emptied, a published policy version edited with its hash recomputed. Published versions are
+rehashed from their columns, decisions' policy hashes compared with their versions', and every
+append-only trigger looked up in pg_trigger (missing, disabled or replaced).
 """
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
 from core.chain import GENESIS_HASH, content_hash
-from review.models import ChainVerification, PracticeReply, Review
-from review.services.replies import REPLY_CHAIN
-from review.services.reviews import REVIEW_CHAIN
-from triage.models import Decision, DecisionCorrection, StartBackScore
-from triage.services.corrections import CORRECTION_CHAIN
+from core.checkpoints import CheckpointError, SignedCheckpoint
+from core.db_roles import guards_check
+from policy.models import PolicyVersion
+from policy.services import content_hash_compute
+from review.models import ChainVerification
+from review.services.chains import CHAINS, ChainSpec
+from review.services.checkpoints import checkpoint_compare, checkpoint_folder_state, checkpoint_name
+from triage.models import Decision
 from triage.services.decisions import DECISION_CHAIN
-from triage.services.startback import STARTBACK_CHAIN
 
 CHUNK_SIZE = 2000
 
@@ -103,53 +110,25 @@ def chain_walk(
     return ChainWalk(checked, None)
 
 
-def _rows(model: type[models.Model], fields: tuple[str, ...], *extra: str):
-    columns = dict.fromkeys((*fields, "content_hash", *extra))
-    return model.objects.order_by("sequence").values(*columns).iterator(chunk_size=CHUNK_SIZE)
-
-
-def _describe_decision(row: Mapping) -> str:
-    return f"decision {row['reference']} (sequence {row['sequence']})"
-
-
-def _describe_review(row: Mapping) -> str:
-    return f"review (sequence {row['sequence']}) of decision {row['decision__reference']}"
-
-
-def _describe_correction(row: Mapping) -> str:
+def _rows(spec: ChainSpec):
     return (
-        f"entered-in-error correction (sequence {row['sequence']}) of decision "
-        f"{row['decision__reference']}"
+        spec.model.objects.order_by("sequence").values(*spec.fields).iterator(chunk_size=CHUNK_SIZE)
     )
-
-
-def _describe_startback(row: Mapping) -> str:
-    return f"STarT Back score (sequence {row['sequence']}) of decision {row['decision__reference']}"
-
-
-def _describe_reply(row: Mapping) -> str:
-    return f"practice reply (sequence {row['sequence']}) on decision {row['decision__reference']}"
 
 
 def chain_rows_total() -> int:
     """How many rows a full verification walks (for progress)."""
-    return (
-        Decision.objects.count()
-        + Review.objects.count()
-        + DecisionCorrection.objects.count()
-        + StartBackScore.objects.count()
-        + PracticeReply.objects.count()
-    )
+    return sum(spec.model.objects.count() for spec in CHAINS)
 
 
-def _shorter_than_last_run(decisions: int, reviews: int, replies: int) -> str:
+def _shorter_than_last_run(walks: Mapping[str, ChainWalk]) -> str:
     last = ChainVerification.objects.filter(ok=True).first()
     if last is None:
         return ""
     for label, now, then in (
-        ("decision", decisions, last.decisions_checked),
-        ("review", reviews, last.reviews_checked),
-        ("practice reply", replies, last.replies_checked),
+        ("decision", walks["decisions"].checked, last.decisions_checked),
+        ("review", walks["reviews"].checked, last.reviews_checked),
+        ("practice reply", walks["practice_replies"].checked, last.replies_checked),
     ):
         if now < then:
             return (
@@ -160,73 +139,99 @@ def _shorter_than_last_run(decisions: int, reviews: int, replies: int) -> str:
     return ""
 
 
-def chain_verify(*, run_by: str, progress: Progress | None = None) -> ChainVerification:
-    """Walk every chain from the start, record the run (also when all is well) and return it.
+def policy_integrity_problems() -> list[str]:
+    """Published policy versions whose columns no longer give their stored hash, and decisions
+    whose stored policy hash is no longer their version's hash."""
+    problems = []
+    for version in PolicyVersion.objects.filter(
+        status=PolicyVersion.Status.PUBLISHED
+    ).select_related("policy"):
+        if content_hash_compute(version) != version.content_hash:
+            problems.append(
+                f"Published policy version {version.number} ({version.policy.slug}) was edited: "
+                "its content no longer gives its stored hash."
+            )
+    mismatched = Decision.objects.exclude(policy_hash=F("policy_version__content_hash"))
+    first = mismatched.order_by("sequence").values("reference", "policy_version__number").first()
+    if first is not None:
+        count = mismatched.count()
+        problems.append(
+            f"{count} decision{'s' if count != 1 else ''} (the first {first['reference']}) "
+            f"cite{'' if count != 1 else 's'} a policy hash that is no longer the hash of "
+            f"their version (version {first['policy_version__number']}) — the version or the "
+            "decision was changed."
+        )
+    return problems
 
-    The run's row counts decisions, reviews and practice replies; the corrections walked are on
-    the returned object as `corrections_checked` (not stored: that needs a column).
+
+@dataclass(frozen=True)
+class CheckpointUse:
+    """Which checkpoint a verification compared the database with, if any."""
+
+    checkpoint: SignedCheckpoint | None
+    note: str
+
+
+def _checkpoint_problems() -> tuple[CheckpointUse, list[str]]:
+    try:
+        state = checkpoint_folder_state()
+    except CheckpointError as error:
+        return CheckpointUse(None, "checkpoints could not be checked"), [
+            f"Checkpoints could not be checked: {error}"
+        ]
+    if state is None:
+        return CheckpointUse(None, "no checkpoint folder is configured"), []
+    problems = [f"A checkpoint file was rejected: {reason}" for reason in state.rejected]
+    if state.latest is None:
+        note = "no signed checkpoint yet" if not state.files else "no valid checkpoint"
+        return CheckpointUse(None, note), problems
+    problems += checkpoint_compare(state.latest)
+    return CheckpointUse(state.latest, f"checked against {checkpoint_name(state.latest)}"), problems
+
+
+def chain_verify(
+    *, run_by: str, progress: Progress | None = None, use_checkpoint: bool = True
+) -> ChainVerification:
+    """Walk every chain from the start, check the published policy versions, the database's
+    guards and, by default, the latest signed checkpoint; record the run (also when all is well)
+    and return it.
+
+    The run's row counts decisions, reviews and practice replies; the other chains' counts are
+    on the returned object (`checked`, by chain key), with `problems` (every finding) and
+    `checkpoint` (what it was compared with). `first_problem` holds every finding, one a line.
     """
     started_at = timezone.now()
-    decisions = chain_walk(
-        _rows(Decision, DECISION_CHAIN.hashed_fields),
-        content=DECISION_CHAIN.content,
-        describe=_describe_decision,
-        progress=progress,
-    )
-    reviews = replies = ChainWalk(0, None)
-    problem = decisions.problem.message if decisions.problem else ""
-    if not problem:
-        reviews = chain_walk(
-            _rows(
-                Review,
-                (*REVIEW_CHAIN.hashed_fields, *REVIEW_CHAIN.optional_fields),
-                "decision__reference",
-            ),
-            content=REVIEW_CHAIN.content,
-            describe=_describe_review,
-            progress=progress,
+    walks: dict[str, ChainWalk] = {}
+    problems: list[str] = []
+    for spec in CHAINS:
+        walks[spec.key] = walk = chain_walk(
+            _rows(spec), content=spec.chain.content, describe=spec.describe, progress=progress
         )
-        problem = reviews.problem.message if reviews.problem else ""
-    corrections = ChainWalk(0, None)
-    if not problem:
-        corrections = chain_walk(
-            _rows(DecisionCorrection, CORRECTION_CHAIN.hashed_fields, "decision__reference"),
-            content=CORRECTION_CHAIN.content,
-            describe=_describe_correction,
-            progress=progress,
-        )
-        problem = corrections.problem.message if corrections.problem else ""
-    startback = ChainWalk(0, None)
-    if not problem:
-        startback = chain_walk(
-            _rows(StartBackScore, STARTBACK_CHAIN.hashed_fields, "decision__reference"),
-            content=STARTBACK_CHAIN.content,
-            describe=_describe_startback,
-            progress=progress,
-        )
-        problem = startback.problem.message if startback.problem else ""
-    if not problem:
-        replies = chain_walk(
-            _rows(PracticeReply, REPLY_CHAIN.hashed_fields, "decision__reference"),
-            content=REPLY_CHAIN.content,
-            describe=_describe_reply,
-            progress=progress,
-        )
-        problem = replies.problem.message if replies.problem else ""
-    if not problem:
-        problem = _shorter_than_last_run(decisions.checked, reviews.checked, replies.checked)
+        if walk.problem:
+            problems.append(walk.problem.message)
+    if not problems and (shorter := _shorter_than_last_run(walks)):
+        problems.append(shorter)
+    problems += policy_integrity_problems()
+    problems += guards_check()
+    checkpoint = CheckpointUse(None, "not compared with a checkpoint")
+    if use_checkpoint:
+        checkpoint, found = _checkpoint_problems()
+        problems += found
     run = ChainVerification.objects.create(
         started_at=started_at,
         finished_at=timezone.now(),
-        ok=not problem,
-        decisions_checked=decisions.checked,
-        reviews_checked=reviews.checked,
-        replies_checked=replies.checked,
-        first_problem=problem,
+        ok=not problems,
+        decisions_checked=walks["decisions"].checked,
+        reviews_checked=walks["reviews"].checked,
+        replies_checked=walks["practice_replies"].checked,
+        first_problem="\n".join(problems),
         run_by=run_by[:150],
     )
-    run.corrections_checked = corrections.checked
-    run.startback_checked = startback.checked
+    run.checked = {key: walk.checked for key, walk in walks.items()}
+    run.corrections_checked = walks["corrections"].checked
+    run.startback_checked = walks["startback_scores"].checked
+    run.problems = problems
+    run.checkpoint = checkpoint
     return run
 
 

@@ -39,7 +39,8 @@ def test_intact_chain_passes_and_the_run_is_recorded(chain, capsys):
     call_command("verify_chain")
     out = capsys.readouterr().out
     assert (
-        "Chain intact: 4 decisions, 3 reviews, 0 corrections and 0 STarT Back scores verified"
+        "Chain intact: 4 decisions, 3 reviews, 0 corrections, 0 STarT Back scores, 0 practice "
+        "replies and 0 access log entries verified"
     ) in out
     run = ChainVerification.objects.get()
     assert run.ok and run.first_problem == ""
@@ -193,7 +194,7 @@ def corrected(chain, gp):
 def test_verifier_walks_the_correction_chain(corrected, capsys):
     call_command("verify_chain")
     out = capsys.readouterr().out
-    assert "4 decisions, 3 reviews, 2 corrections and 0 STarT Back scores verified" in out
+    assert "4 decisions, 3 reviews, 2 corrections, 0 STarT Back scores" in out
 
 
 def test_verifier_catches_an_edited_correction(corrected, chain):

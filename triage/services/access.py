@@ -1,21 +1,33 @@
-"""The access log: who viewed which decision, and who exported what (append-only)."""
+"""The access log: who viewed which decision, and who exported what (append-only and
+hash-chained, like the decisions)."""
 
 import hashlib
 import hmac
 
 from django.conf import settings
+from django.utils import timezone
 
+from core.chain import Chain, chain_append
 from triage.models import AccessEvent, Decision
+
+# Same columns as migration 0015 froze when it linked the rows logged before the chain existed.
+ACCESS_CHAIN = Chain(
+    model=AccessEvent,
+    lock_id=730_005,
+    hashed_fields=("sequence", "user_id", "action", "decision_id", "query", "at", "previous_hash"),
+)
 
 
 def access_event_record(
     *, user, action: str, decision: Decision | None = None, query: str = ""
 ) -> AccessEvent:
-    event = AccessEvent(user=user, action=action, decision=decision, query=query)
+    event = AccessEvent(user=user, action=action, decision=decision, query=query, at=timezone.now())
     event.full_clean(
-        validate_unique=False, validate_constraints=False, exclude=["user", "decision"]
+        validate_unique=False,
+        validate_constraints=False,
+        exclude=["user", "decision", "sequence", "previous_hash", "content_hash"],
     )
-    event.save(force_insert=True)
+    (event,), _ = chain_append(ACCESS_CHAIN, [event])
     return event
 
 
