@@ -16,8 +16,14 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.dispatch import Signal
 
 GENESIS_HASH = "0" * 64
+
+# Sent inside the appending transaction after rows were linked onto a chain, with `chain`,
+# `first_sequence` and `last_sequence`: lets a higher app react (review takes a signed checkpoint
+# every CHECKPOINT_EVERY decisions) without this module knowing it.
+chain_appended = Signal()
 M = TypeVar("M", bound=models.Model)
 
 
@@ -99,4 +105,11 @@ def chain_append(
             rows[0].save(force_insert=True)
         else:
             chain.model.objects.bulk_create(rows, batch_size=batch_size)
+        if rows:
+            chain_appended.send(
+                sender=Chain,
+                chain=chain,
+                first_sequence=rows[0].sequence,
+                last_sequence=rows[-1].sequence,
+            )
     return list(rows), True

@@ -62,7 +62,7 @@ def signed_bytes(body: dict) -> bytes:
 # Keys ---------------------------------------------------------------------------------------
 
 
-def _private_from_text(text: str, origin: str) -> Ed25519PrivateKey:
+def signing_key_parse(text: str, origin: str) -> Ed25519PrivateKey:
     text = text.strip()
     try:
         if text.startswith("-----BEGIN"):
@@ -76,7 +76,7 @@ def _private_from_text(text: str, origin: str) -> Ed25519PrivateKey:
     return key
 
 
-def _public_from_text(text: str, origin: str) -> Ed25519PublicKey:
+def public_key_parse(text: str, origin: str) -> Ed25519PublicKey:
     text = text.strip()
     try:
         if text.startswith("-----BEGIN"):
@@ -100,10 +100,10 @@ def _read(path: str | Path, setting: str) -> str:
 def signing_key_load() -> Ed25519PrivateKey:
     """The signing key from CHECKPOINT_SIGNING_KEY or CHECKPOINT_SIGNING_KEY_FILE."""
     if settings.CHECKPOINT_SIGNING_KEY:
-        return _private_from_text(settings.CHECKPOINT_SIGNING_KEY, "CHECKPOINT_SIGNING_KEY")
+        return signing_key_parse(settings.CHECKPOINT_SIGNING_KEY, "CHECKPOINT_SIGNING_KEY")
     if settings.CHECKPOINT_SIGNING_KEY_FILE:
         path = settings.CHECKPOINT_SIGNING_KEY_FILE
-        return _private_from_text(
+        return signing_key_parse(
             _read(path, "CHECKPOINT_SIGNING_KEY_FILE"), f"CHECKPOINT_SIGNING_KEY_FILE {path}"
         )
     raise CheckpointError(
@@ -120,7 +120,7 @@ def public_key_load() -> Ed25519PublicKey:
     """The key checkpoints are checked with: CHECKPOINT_PUBLIC_KEY_FILE, else the signing key's."""
     if settings.CHECKPOINT_PUBLIC_KEY_FILE:
         path = settings.CHECKPOINT_PUBLIC_KEY_FILE
-        return _public_from_text(
+        return public_key_parse(
             _read(path, "CHECKPOINT_PUBLIC_KEY_FILE"), f"CHECKPOINT_PUBLIC_KEY_FILE {path}"
         )
     return signing_key_load().public_key()
@@ -277,3 +277,50 @@ def next_serial(directory: Path) -> int:
     """One more than the highest serial in the folder, whether or not that file verifies."""
     paths = checkpoint_paths(directory)
     return max((_serial_of(p) for p in paths), default=0) + 1
+
+
+def checkpoint_log_problems(
+    directory: Path, public_key: Ed25519PublicKey, since: SignedCheckpoint
+) -> list[str]:
+    """Whether the folder's checkpoints from `since` on form one growing line: the folder holds
+    the very checkpoint `since` is (not another one signed under its number), each later valid
+    checkpoint names the one before it, and no chain ever has fewer rows than before."""
+    problems = []
+    previous: SignedCheckpoint | None = None
+    for path in checkpoint_paths(directory):
+        if _serial_of(path) < since.serial:
+            continue
+        try:
+            current = checkpoint_read(path, public_key)
+        except CheckpointError as error:
+            problems.append(f"A checkpoint file was rejected: {error}")
+            continue
+        if previous is None:
+            if current.serial != since.serial:
+                problems.append(f"The folder has no checkpoint {since.serial}: it was removed.")
+            elif current.digest != since.digest:
+                problems.append(
+                    f"The folder's checkpoint {since.serial} is not the one you hold: two "
+                    "different histories were signed under the same number."
+                )
+                return problems
+            previous = current if current.serial == since.serial else since
+            if current.serial == since.serial:
+                continue
+        link = current.body.get("previous") or {}
+        if link.get("sha256") != previous.digest:
+            problems.append(
+                f"Checkpoint {current.serial} does not name checkpoint {previous.serial} as the "
+                "one before it: a checkpoint was removed or the line was forked."
+            )
+        for key, head in (previous.body.get("chains") or {}).items():
+            now = (current.body.get("chains") or {}).get(key)
+            if now is None or now["count"] < head["count"] or now["sequence"] < head["sequence"]:
+                problems.append(
+                    f"Checkpoint {current.serial} records fewer {key} rows than checkpoint "
+                    f"{previous.serial}: that chain shrank."
+                )
+        previous = current
+    if previous is None:
+        problems.append(f"The folder has no checkpoint {since.serial} or later.")
+    return problems

@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from review.models import BackgroundJob, PracticeNotification
+from review.services.checkpoints import checkpoint_take
 from review.services.jobs import chain_verify_job_run, decision_export_job_run
 from review.services.notify import practice_notification_send
 
@@ -27,3 +28,11 @@ def chain_verify(job_id: int) -> bool:
 @task()
 def decision_export(job_id: int) -> int:
     return decision_export_job_run(job=BackgroundJob.objects.get(pk=job_id))
+
+
+@task()
+def chain_checkpoint() -> str:
+    """Sign the heads of every chain into CHECKPOINT_DIR (queued every CHECKPOINT_EVERY
+    decisions). A database that no longer extends the last checkpoint fails the task, logged."""
+    taken = checkpoint_take()
+    return str(taken.path) if taken.path else f"unchanged since checkpoint {taken.serial}"

@@ -212,3 +212,28 @@ def checkpoint_take(
     }
     path = checkpoint_store(checkpoint_sign(body, key), directory)
     return CheckpointTaken(path, body["serial"], state.rejected)
+
+
+def checkpoint_due(*, first_sequence: int, last_sequence: int, every: int) -> bool:
+    """Whether appending sequences first..last passed a multiple of `every` (0: never)."""
+    return every > 0 and last_sequence // every > (first_sequence - 1) // every
+
+
+def checkpoint_after_decisions(sender, *, chain, first_sequence: int, last_sequence: int, **kw):
+    """Receiver of core.chain.chain_appended: queue a checkpoint for the worker each time the
+    decision chain passes a multiple of CHECKPOINT_EVERY (in the same transaction, so a rolled
+    back decision queues nothing)."""
+    from django.conf import settings
+
+    from triage.services.decisions import DECISION_CHAIN
+
+    if chain is not DECISION_CHAIN or not settings.CHECKPOINT_DIR:
+        return
+    if checkpoint_due(
+        first_sequence=first_sequence,
+        last_sequence=last_sequence,
+        every=settings.CHECKPOINT_EVERY,
+    ):
+        from review.tasks import chain_checkpoint
+
+        chain_checkpoint.enqueue()

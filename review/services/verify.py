@@ -66,12 +66,16 @@ def chain_walk(
     content: Callable[[Mapping], dict],
     describe: Callable[[Mapping], str],
     progress: Progress | None = None,
+    start: int = 1,
+    previous: str = GENESIS_HASH,
 ) -> ChainWalk:
     """Check rows given in sequence order; stop at the first problem.
 
-    `progress(n)` is told every CHUNK_SIZE rows that n more rows were checked.
+    The rows start at sequence `start`, linked to `previous` (the start of the chain unless a
+    walk resumes from a checkpointed head). `progress(n)` is told every CHUNK_SIZE rows that n
+    more rows were checked.
     """
-    expected, previous = 1, GENESIS_HASH
+    expected = start
     checked = 0
     for row in rows:
         if progress and checked and checked % CHUNK_SIZE == 0:
@@ -110,10 +114,32 @@ def chain_walk(
     return ChainWalk(checked, None)
 
 
-def _rows(spec: ChainSpec):
-    return (
-        spec.model.objects.order_by("sequence").values(*spec.fields).iterator(chunk_size=CHUNK_SIZE)
-    )
+def _rows(spec: ChainSpec, after: int = 0):
+    rows = spec.model.objects.filter(sequence__gt=after) if after else spec.model.objects.all()
+    return rows.order_by("sequence").values(*spec.fields).iterator(chunk_size=CHUNK_SIZE)
+
+
+def chain_consistency(checkpoint: SignedCheckpoint) -> tuple[list[str], dict[str, int]]:
+    """Whether every chain today extends the one `checkpoint` saw (its head is a prefix): the
+    row at each checkpointed head still has the signed hash, and every row appended since links
+    back to it. Returns (problems, rows appended since, by chain)."""
+    problems = checkpoint_compare(checkpoint)
+    grown: dict[str, int] = {}
+    if problems:
+        return problems, grown
+    for spec in CHAINS:
+        head = checkpoint.body.get("chains", {}).get(spec.key) or {"sequence": 0, "hash": ""}
+        walk = chain_walk(
+            _rows(spec, after=head["sequence"]),
+            content=spec.chain.content,
+            describe=spec.describe,
+            start=head["sequence"] + 1,
+            previous=head["hash"] or GENESIS_HASH,
+        )
+        grown[spec.key] = walk.checked
+        if walk.problem:
+            problems.append(walk.problem.message)
+    return problems, grown
 
 
 def chain_rows_total() -> int:
