@@ -108,3 +108,35 @@ def test_database_from_before_the_split_migrates_with_no_data_lost(scratch_datab
     # The review table keeps its append-only guard under its new owner.
     with psycopg.connect(scratch_database) as conn, pytest.raises(psycopg.errors.RaiseException):
         conn.execute("UPDATE triage_review SET note = 'edited'")
+
+
+# Access-log rows as the release before the chain wrote them (no sequence or hashes).
+ACCESS_LOG_BEFORE_CHAIN = """
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.db import connection
+user = get_user_model().objects.create_user("reviewer", password="x" * 20)
+with connection.cursor() as cursor:
+    for query in ("", '{"kind": "list", "references": []}', "outcome=urgent_pathway"):
+        cursor.execute(
+            "INSERT INTO triage_accessevent (user_id, action, query, at)"
+            " VALUES (%s, 'export', %s, now())", [user.pk, query])
+"""
+
+
+def test_access_log_rows_from_before_the_chain_are_linked_in_order(scratch_database):
+    _run(
+        ["manage.py", "migrate", "--no-input", "triage", "0014_startback_scores"], scratch_database
+    )
+    _run(["-c", ACCESS_LOG_BEFORE_CHAIN], scratch_database)
+
+    _run(["manage.py", "migrate", "--no-input"], scratch_database)
+
+    verified = _run(["manage.py", "verify_chain", "--no-checkpoint"], scratch_database)
+    assert "3 access log entries verified" in verified.stdout
+    with psycopg.connect(scratch_database) as conn:
+        rows = conn.execute("SELECT sequence FROM triage_accessevent ORDER BY id").fetchall()
+        assert rows == [(1,), (2,), (3,)]
+        with pytest.raises(psycopg.errors.RaiseException):
+            conn.execute("UPDATE triage_accessevent SET query = 'edited'")
