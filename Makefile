@@ -33,6 +33,10 @@ run: $(STAMP)
 	DJANGO_DEBUG=true DJANGO_DB_ROLE=owner $(BIN)/python manage.py db_grants
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_policy
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --decisions-if-empty $(DEMO_DECISIONS)
+	@# A development checkpoint signing key in .keys/ (git-ignored) on first start, then a signed
+	@# checkpoint of every chain in .checkpoints/ (ADR 0042; /transparency/ shows it).
+	DJANGO_DEBUG=true $(BIN)/python manage.py chain_checkpoint --generate-key
+	-DJANGO_DEBUG=true $(BIN)/python manage.py chain_checkpoint
 	@# The web server and the worker (chain checks, large exports, emails) under one process
 	@# manager (honcho, Procfile.dev): Ctrl-C stops both. With AUTH_METHODS including oidc, a mock
 	@# NHS CIS2 provider runs beside them.
@@ -64,4 +68,4 @@ db-stop: $(STAMP)
 	$(BIN)/python -m config.embedded_db stop
 
 clean: db-stop
-	rm -rf .pgdata .run
+	rm -rf .pgdata .run .checkpoints
