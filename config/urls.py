@@ -4,6 +4,7 @@ from django.urls import include, path
 from core import two_factor
 from core import views as site
 from nhs_login import views as nhs_login_views
+from review.views import transparency
 
 urlpatterns = [
     path("", site.home, name="home"),
@@ -16,6 +17,12 @@ urlpatterns = [
     path("session/keep-alive/", site.session_keep_alive, name="keep_alive"),
     path("accessibility/", site.accessibility, name="accessibility"),
     path("privacy/", site.privacy, name="privacy"),
+    path("transparency/", transparency.transparency, name="transparency"),
+    path(
+        "transparency/checkpoints/<int:serial>.json",
+        transparency.transparency_checkpoint,
+        name="transparency_checkpoint",
+    ),
     path("policy/", include("policy.urls")),
     path("policy/manage/", include("triage.impact_urls")),
     path("policy/manage/", include("triage.preview_urls")),

@@ -218,7 +218,7 @@ def checkpoint_paths(directory: Path) -> list[Path]:
     )
 
 
-def _serial_of(path: Path) -> int:
+def serial_of(path: Path) -> int:
     try:
         return int(path.name[len(FILE_PREFIX) : -len(FILE_SUFFIX)])
     except ValueError:
@@ -245,7 +245,7 @@ def checkpoint_latest(directory: Path, public_key: Ed25519PublicKey) -> FolderSt
         except CheckpointError as error:
             rejected.append(str(error))
             continue
-        if checkpoint.serial != _serial_of(path):
+        if checkpoint.serial != serial_of(path):
             rejected.append(
                 f"{path.name} holds checkpoint serial {checkpoint.serial}: the file was renamed"
             )
@@ -254,11 +254,14 @@ def checkpoint_latest(directory: Path, public_key: Ed25519PublicKey) -> FolderSt
     return FolderState(None, rejected, len(paths))
 
 
+def checkpoint_path(directory: Path, serial: int) -> Path:
+    return directory / f"{FILE_PREFIX}{serial:08d}{FILE_SUFFIX}"
+
+
 def checkpoint_store(document: dict, directory: Path) -> Path:
     """Add the document under its serial; never overwrites (the file must not exist yet)."""
     directory.mkdir(parents=True, exist_ok=True)
-    serial = document["checkpoint"]["serial"]
-    path = directory / f"{FILE_PREFIX}{serial:08d}{FILE_SUFFIX}"
+    path = checkpoint_path(directory, document["checkpoint"]["serial"])
     text = json.dumps(document, indent=2, sort_keys=True) + "\n"
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o444)
@@ -276,7 +279,7 @@ def checkpoint_store(document: dict, directory: Path) -> Path:
 def next_serial(directory: Path) -> int:
     """One more than the highest serial in the folder, whether or not that file verifies."""
     paths = checkpoint_paths(directory)
-    return max((_serial_of(p) for p in paths), default=0) + 1
+    return max((serial_of(p) for p in paths), default=0) + 1
 
 
 def checkpoint_log_problems(
@@ -288,7 +291,7 @@ def checkpoint_log_problems(
     problems = []
     previous: SignedCheckpoint | None = None
     for path in checkpoint_paths(directory):
-        if _serial_of(path) < since.serial:
+        if serial_of(path) < since.serial:
             continue
         try:
             current = checkpoint_read(path, public_key)

@@ -26,11 +26,15 @@ from core.checkpoints import (
     SignedCheckpoint,
     checkpoint_dir,
     checkpoint_latest,
+    checkpoint_path,
+    checkpoint_paths,
     checkpoint_sign,
     checkpoint_store,
     key_id,
     next_serial,
     public_key_load,
+    public_key_pem,
+    serial_of,
     signing_key_load,
 )
 from policy.models import PolicyVersion
@@ -237,3 +241,58 @@ def checkpoint_after_decisions(sender, *, chain, first_sequence: int, last_seque
         from review.tasks import chain_checkpoint
 
         chain_checkpoint.enqueue()
+
+
+# The public transparency page ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TransparencyPage:
+    """What /transparency/ shows: the latest signed checkpoint, recent ones and the public key."""
+
+    available: bool
+    # Why there is nothing to show, in words for the public (when not available).
+    unavailable_reason: str = ""
+    latest: SignedCheckpoint | None = None
+    latest_document: str = ""
+    recent: tuple[tuple[int, str], ...] = ()
+    rejected: int = 0
+    public_key_pem: str = ""
+    key_id: str = ""
+
+
+RECENT_CHECKPOINTS = 10
+
+
+def transparency_page() -> TransparencyPage:
+    directory = checkpoint_dir()
+    if directory is None:
+        return TransparencyPage(False, "This service is not keeping signed checkpoints yet.")
+    try:
+        public = public_key_load()
+    except CheckpointError:
+        logger.exception("The transparency page cannot read the checkpoint public key")
+        return TransparencyPage(False, "The checkpoint public key is not available right now.")
+    state = checkpoint_latest(directory, public)
+    recent = []
+    for path in reversed(checkpoint_paths(directory)[-RECENT_CHECKPOINTS:]):
+        recent.append((serial_of(path), path.name))
+    return TransparencyPage(
+        available=True,
+        latest=state.latest,
+        latest_document=state.latest.path.read_text() if state.latest else "",
+        recent=tuple(recent),
+        rejected=len(state.rejected),
+        public_key_pem=public_key_pem(public),
+        key_id=key_id(public),
+    )
+
+
+def checkpoint_file(serial: int) -> Path | None:
+    """The file of checkpoint `serial`, if the folder has it (served as it is, for anyone to
+    check themselves)."""
+    directory = checkpoint_dir()
+    if directory is None or serial < 1 or serial > 99_999_999:
+        return None
+    path = checkpoint_path(directory, serial)
+    return path if path.is_file() else None

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -30,6 +31,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "healthz": ALL,
     "accessibility": ALL,
     "transparency": ALL,
+    "transparency_checkpoint": ALL,
     "policy:current": ALL,
     "policy:versions": ALL,
     "policy:version": ALL,
@@ -129,7 +131,9 @@ def personas(request, gp, reviewer, policy_admin, no_role_user) -> dict[str, obj
     }
 
 
-def test_access_matrix_from_the_urlconf(personas, gp, practice, policy_v1, policy_admin):
+def test_access_matrix_from_the_urlconf(
+    personas, gp, practice, policy_v1, policy_admin, checkpoints
+):
     decision, _ = decision_record(
         user=gp,
         practice=practice,
@@ -147,6 +151,7 @@ def test_access_matrix_from_the_urlconf(personas, gp, practice, policy_v1, polic
     )
     check = check_start(user=gp, practice=practice)
     job = chain_verify_job_queue(user=personas["reviewer"])
+    call_command("chain_checkpoint")  # checkpoint 1, public like the page that lists it
     values = {
         "reference": decision.reference,
         "step": "patient",
