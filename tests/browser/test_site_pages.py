@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.support import (
     active_element_id,
+    assert_accessible,
     decision_make,
     go,
     screenshot,
@@ -79,3 +80,22 @@ def test_page_for_another_role_is_accessible(page: Page, gp):
     sign_in(page, gp)
     response = visit(page, "/policy/manage/")
     assert response.status == 403
+
+
+def test_transparency_page_shows_the_signed_checkpoint_to_anyone(
+    page: Page, checkpoints, gp, practice, policy_v1
+):
+    from django.core.management import call_command
+
+    decision_make(user=gp, practice=practice, version=policy_v1, nhs_number="9434765919")
+    call_command("chain_checkpoint")
+    visit(page, "/sign-in/")
+    go(page, page.get_by_role("contentinfo").get_by_role("link", name="Transparency"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Transparency: checking that no record was changed"
+    )
+    expect(page.get_by_text("Number 1, signed")).to_be_visible()
+    page.get_by_text("Show the checkpoint file and its signature").click()
+    expect(page.get_by_text('"signature":')).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "transparency")
