@@ -248,7 +248,6 @@ def test_truncate_of_policy_history_is_refused(policy_v1, table):
         with connection.cursor() as cursor:
             # Run the deferred foreign-key checks of this test's inserts first.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL fusion.allow_truncate = 'off'")
             cursor.execute(f"TRUNCATE {table} CASCADE")
 
 

@@ -87,3 +87,27 @@ def test_owner_setting_pgtrigger_ignore_still_works_for_maintenance(policy_v1):
         PolicyVersion.objects.filter(pk=policy_v1.pk).update(statement="maintenance")
     policy_v1.refresh_from_db()
     assert policy_v1.statement == "maintenance"
+
+
+def test_the_truncate_guard_has_no_client_settable_opt_out(policy_v1):
+    """`fusion.allow_truncate` used to let any session with TRUNCATE past the guard; even the
+    owner setting it now changes nothing."""
+    from django.db import DatabaseError
+
+    with pytest.raises(DatabaseError, match="Cannot truncate the append-only table"):
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET LOCAL fusion.allow_truncate = 'on'")
+            cursor.execute("TRUNCATE policy_policyeditevent")
+
+
+def test_application_role_cannot_truncate_even_naming_the_guard_in_pgtrigger_ignore(
+    app_connection,
+):
+    import pgtrigger
+
+    ((model, trigger),) = pgtrigger.registered("triage.AccessEvent:access_event_no_truncate")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        with app_connection.transaction():
+            app_connection.execute(f"SET LOCAL pgtrigger.ignore = '{{{trigger.get_pgid(model)}}}'")
+            app_connection.execute("TRUNCATE triage_accessevent")

@@ -111,7 +111,6 @@ def test_truncate_of_the_corrections_is_refused(gp, decision):
     with pytest.raises(DatabaseError, match="Cannot truncate the append-only table"):
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL fusion.allow_truncate = 'off'")
             cursor.execute("TRUNCATE triage_decisioncorrection CASCADE")
 
 

@@ -305,7 +305,6 @@ def test_truncate_of_audit_tables_is_refused(gp, practice, policy_v1, table):
     with pytest.raises(DatabaseError, match="Cannot truncate the append-only table"):
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("SET LOCAL fusion.allow_truncate = 'off'")
             cursor.execute(f"TRUNCATE {table} CASCADE")
 
 
