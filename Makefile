@@ -34,7 +34,7 @@ run: $(STAMP)
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_policy
 	DJANGO_DEBUG=true $(BIN)/python manage.py seed_demo --decisions-if-empty $(DEMO_DECISIONS)
 	@# A development checkpoint signing key in .keys/ (git-ignored) on first start, then a signed
-	@# checkpoint of every chain in .checkpoints/ (ADR 0042; /transparency/ shows it).
+	@# checkpoint of every chain in .checkpoints/ (ADR 0062; /transparency/ shows it).
 	DJANGO_DEBUG=true $(BIN)/python manage.py chain_checkpoint --generate-key
 	-DJANGO_DEBUG=true $(BIN)/python manage.py chain_checkpoint
 	@# The web server and the worker (chain checks, large exports, emails) under one process

@@ -396,7 +396,7 @@ EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "var" / "exports"))
 # Exports with more rows than this run in the worker; smaller ones stream at once.
 EXPORT_STREAM_LIMIT = env_int("EXPORT_STREAM_LIMIT", 10_000)
 
-# Signed checkpoints of every chain, kept outside the database (core/checkpoints.py, ADR 0042).
+# Signed checkpoints of every chain, kept outside the database (core/checkpoints.py, ADR 0062).
 # Development keeps them in git-ignored folders that `make run` fills; production sets them
 # (docker compose: a volume of their own). Empty means no checkpoints are written or checked.
 CHECKPOINT_DIR = os.environ.get("CHECKPOINT_DIR", str(BASE_DIR / ".checkpoints") if DEBUG else "")

@@ -9,5 +9,5 @@ class ReviewConfig(AppConfig):
         from core.chain import chain_appended
         from review.services.checkpoints import checkpoint_after_decisions
 
-        # Every CHECKPOINT_EVERY decisions the worker signs a checkpoint (ADR 0042).
+        # Every CHECKPOINT_EVERY decisions the worker signs a checkpoint (ADR 0062).
         chain_appended.connect(checkpoint_after_decisions, dispatch_uid="checkpoint_every")

@@ -1,5 +1,5 @@
 """Checkpoints of every chain and every published policy version, signed and kept outside the
-database (the signing and the folder are core.checkpoints; ADR 0042).
+database (the signing and the folder are core.checkpoints; ADR 0062).
 
 A checkpoint records, for each chain, its head (the last sequence and its hash) and its row
 count, and the stored hash of each published policy version. Comparing the database with one

@@ -1,5 +1,5 @@
 """The public transparency page: the latest signed checkpoint, the public key, and how anyone
-holding an earlier checkpoint checks that the records only grew (ADR 0042)."""
+holding an earlier checkpoint checks that the records only grew (ADR 0062)."""
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
