@@ -10,7 +10,9 @@ signed only if the database still extends the previous one, so a rewrite is neve
 a fresh signature.
 """
 
+import contextlib
 import datetime
+import fcntl
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +116,9 @@ def checkpoint_compare(checkpoint: SignedCheckpoint) -> list[str]:
             problems.append(
                 f"The {spec.label} chain ends at sequence {last}, but {name} recorded "
                 f"{sequence} — rows were deleted from the end."
+                if last < sequence
+                else f"Sequence {sequence} of the {spec.label} chain, the head {name} signed, is "
+                "missing — the row was deleted."
             )
         elif row_hash != signed_hash:
             problems.append(
@@ -191,6 +196,23 @@ def checkpoint_take(
             "The signing key does not match CHECKPOINT_PUBLIC_KEY_FILE: checkpoints signed with "
             "it would not verify"
         )
+    with _folder_lock(directory):
+        return _take(directory, key, public, force=force, now=now)
+
+
+@contextlib.contextmanager
+def _folder_lock(directory: Path):
+    """One writer at a time (the worker's task and the scheduled command may overlap)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _take(directory: Path, key, public, *, force: bool, now) -> CheckpointTaken:
     state = checkpoint_latest(directory, public)
     previous = state.latest
     problems, heads, policies = _snapshot(previous)

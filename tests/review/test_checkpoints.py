@@ -362,3 +362,15 @@ def test_verifier_names_an_application_role_granted_update_on_an_audit_table(set
     assert (
         "The application role fusion_drill_app may UPDATE on triage_decision" in run.first_problem
     )
+
+
+def test_the_checkpointed_head_deleted_from_the_middle_is_named(recorded, make_decision):
+    call_command("chain_checkpoint")
+    make_decision()
+    with pgtrigger.ignore("triage.Decision:decision_append_only"):
+        Decision.objects.filter(sequence=3).delete()
+    problems = chain_verify(run_by="test").problems
+    assert any("sequence 3 missing — a row was deleted" in p for p in problems)
+    assert "Sequence 3 of the decision chain, the head checkpoint 1 (" in "\n".join(
+        problems
+    ) and "signed, is missing — the row was deleted." in "\n".join(problems)
