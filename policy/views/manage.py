@@ -42,7 +42,7 @@ from policy.services import (
 )
 
 
-def _closed(request: HttpRequest, version: PolicyVersion, form=None) -> HttpResponse:
+def draft_closed_response(request: HttpRequest, version: PolicyVersion, form=None) -> HttpResponse:
     """The draft was published or discarded meanwhile: say so, and show the admin's unsaved
     text so it can be copied (status 409, never a bare 404)."""
     unsaved = []
@@ -120,7 +120,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DraftForm(request.POST or None, version=version)
     stale: list[str] = []
     if not version.is_draft:
-        return _closed(request, version, form if request.method == "POST" else None)
+        return draft_closed_response(request, version, form if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             changed = policy_version_draft_update(
@@ -130,7 +130,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 base_revision=form.base_revision(),
             )
         except DraftClosedError as error:
-            return _closed(request, error.version, form)
+            return draft_closed_response(request, error.version, form)
         except StaleDraftError as error:
             version = error.version
             form = _stale_form(request, version, error)
@@ -206,7 +206,7 @@ def draft_diff(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_ready(request: HttpRequest, pk: int) -> HttpResponse:
     version = policy_version_get(pk=pk)
     if not version.is_draft:
-        return _closed(request, version)
+        return draft_closed_response(request, version)
     revision = request.POST.get("revision", "")
     try:
         policy_version_mark_ready(
@@ -215,7 +215,7 @@ def draft_ready(request: HttpRequest, pk: int) -> HttpResponse:
             base_revision=int(revision) if revision.isdigit() else None,
         )
     except DraftClosedError as error:
-        return _closed(request, error.version)
+        return draft_closed_response(request, error.version)
     except PolicyError as error:
         for problem in error.problems:
             messages.error(request, problem)
@@ -240,7 +240,7 @@ def _publish_form(request: HttpRequest, version: PolicyVersion, check) -> Publis
 def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
     version = policy_version_get(pk=pk)
     if not version.is_draft:
-        return _closed(request, version)
+        return draft_closed_response(request, version)
     today = timezone.localdate()
 
     def check_for(form: PublishForm | None):
@@ -282,7 +282,7 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 today=today,
             )
         except DraftClosedError as error:
-            return _closed(request, error.version)
+            return draft_closed_response(request, error.version)
         except PolicyError as error:
             for problem in error.items:
                 if problem.field in form.fields:
@@ -328,12 +328,12 @@ def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST discards. The draft stays in the history, read-only."""
     version = policy_version_get(pk=pk)
     if not version.is_draft:
-        return _closed(request, version)
+        return draft_closed_response(request, version)
     if request.method == "POST":
         try:
             policy_version_discard(version=version, user=request.user)
         except DraftClosedError as error:
-            return _closed(request, error.version)
+            return draft_closed_response(request, error.version)
         messages.success(request, "Draft discarded. It stays in the history, read-only.")
         return redirect("policy:manage")
     return render(request, "policy/draft_discard.html", {"version": version})
