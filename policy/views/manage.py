@@ -40,6 +40,7 @@ from policy.services import (
     policy_version_publish,
     policy_version_withdraw,
 )
+from policy.wording_compare import wording_diff, wording_groups
 
 
 def draft_closed_response(request: HttpRequest, version: PolicyVersion, form=None) -> HttpResponse:
@@ -167,6 +168,7 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "version": version,
             "sections": rendered_sections(version),
             "criteria_groups": criteria_by_category(version),
+            "wording_groups": wording_groups(version),
             "events": policy_edit_events(version=version),
             "people": policy_version_people(version),
         },
@@ -197,6 +199,7 @@ def draft_diff(request: HttpRequest, pk: int) -> HttpResponse:
             "in_effect": in_effect,
             "scheduled": scheduled,
             "diffs": version_diff(base, version),
+            "wording_diffs": wording_diff(base, version),
         },
     )
 
