@@ -42,9 +42,29 @@ def seed_wording() -> dict:
     return copy.deepcopy(_seed(WORDING_SEED_PATH))
 
 
+def wording_with_seed_defaults(wording: dict) -> dict:
+    """`wording` with every text the seed has and it lacks added (a copy). A text moved into the
+    wording after a version was frozen reads, for that version, the words the service showed
+    before the move, which are the seed's; nothing the version has is changed."""
+    merged = copy.deepcopy(wording)
+
+    def fill(target: dict, seed: dict) -> None:
+        for key, value in seed.items():
+            if key not in target:
+                target[key] = copy.deepcopy(value)
+            elif isinstance(value, dict) and isinstance(target[key], dict):
+                fill(target[key], value)
+
+    fill(merged, _seed(WORDING_SEED_PATH))
+    return merged
+
+
 def version_wording(version: PolicyVersion) -> dict:
-    """The wording a version shows: its own, or the seed wording recorded for older versions."""
-    return version.wording or seed_wording()
+    """The wording a version shows: its own (with any text added to the service since it was
+    frozen read from the seed), or the seed wording recorded for older versions."""
+    if not version.wording:
+        return seed_wording()
+    return wording_with_seed_defaults(version.wording)
 
 
 def version_questions(version: PolicyVersion) -> dict:
