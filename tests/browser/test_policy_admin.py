@@ -90,6 +90,11 @@ def test_two_admins_one_draft_stale_save_refused_then_second_admin_approves_and_
     expect(
         page.locator(".diff-table ins").filter(has_text=f"{SI_JOINT} [exception]")
     ).to_be_visible()
+    expect(page.locator("h2").filter(has_text="Outcomes and next steps")).to_contain_text(
+        "No change"
+    )
+    follow(page, "Preview")
+    expect(page.locator("#wording-2")).to_have_text("Outcomes and next steps")
     follow(page, "What would change")
     expect(page.locator("h2").first).to_contain_text("decisions would change outcome")
     screenshot(page, "policy-impact", docs=True)
