@@ -52,17 +52,9 @@ def _criteria_lines(version: PolicyVersion) -> list[str]:
     ]
 
 
-def _question_lines(version: PolicyVersion) -> list[str]:
-    lines = []
-    for key, question in version.questions.items():
-        lines.append(f"{key}: {question.get('legend', '')}")
-        if question.get("hint"):
-            lines.append(f"{key} (hint): {question['hint']}")
-    return lines
-
-
 def version_diff(old: PolicyVersion, new: PolicyVersion) -> list[SectionDiff]:
-    """Every section, the criteria and the question wording, compared old against new."""
+    """Every section and the criteria, compared old against new (the question wording and
+    the other GP-visible texts: policy.wording_compare)."""
     diffs = [
         SectionDiff(
             title,
@@ -73,10 +65,5 @@ def version_diff(old: PolicyVersion, new: PolicyVersion) -> list[SectionDiff]:
     ]
     diffs.append(
         SectionDiff("Criteria", "criteria", diff_lines(_criteria_lines(old), _criteria_lines(new)))
-    )
-    diffs.append(
-        SectionDiff(
-            "Questions", "questions", diff_lines(_question_lines(old), _question_lines(new))
-        )
     )
     return diffs

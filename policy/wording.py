@@ -42,9 +42,29 @@ def seed_wording() -> dict:
     return copy.deepcopy(_seed(WORDING_SEED_PATH))
 
 
+def wording_with_seed_defaults(wording: dict) -> dict:
+    """`wording` with every text the seed has and it lacks added (a copy). A text moved into the
+    wording after a version was frozen reads, for that version, the words the service showed
+    before the move, which are the seed's; nothing the version has is changed."""
+    merged = copy.deepcopy(wording)
+
+    def fill(target: dict, seed: dict) -> None:
+        for key, value in seed.items():
+            if key not in target:
+                target[key] = copy.deepcopy(value)
+            elif isinstance(value, dict) and isinstance(target[key], dict):
+                fill(target[key], value)
+
+    fill(merged, _seed(WORDING_SEED_PATH))
+    return merged
+
+
 def version_wording(version: PolicyVersion) -> dict:
-    """The wording a version shows: its own, or the seed wording recorded for older versions."""
-    return version.wording or seed_wording()
+    """The wording a version shows: its own (with any text added to the service since it was
+    frozen read from the seed), or the seed wording recorded for older versions."""
+    if not version.wording:
+        return seed_wording()
+    return wording_with_seed_defaults(version.wording)
 
 
 def version_questions(version: PolicyVersion) -> dict:
@@ -194,16 +214,37 @@ def wording_iter_texts(wording: dict) -> Iterator[tuple[tuple[str, ...], str]]:
             yield field.path, value
 
 
+def wording_change_description(path: tuple[str, ...]) -> str:
+    """How an edit event names one changed text ("outcomes surgeon to assess headline")."""
+    return " ".join(path).replace("_", " ")
+
+
 @transaction.atomic
 def policy_version_wording_update(
-    *, version: PolicyVersion, user, texts: dict[tuple[str, ...], str]
+    *,
+    version: PolicyVersion,
+    user,
+    texts: dict[tuple[str, ...], str],
+    base_revision: int | None = None,
 ) -> list[str]:
-    """Apply an admin's edits to a draft's wording and answer labels; return what changed."""
-    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
-    if not version.is_draft:
-        from policy.services import PolicyError
+    """Apply an admin's edits to a draft's wording and answer labels; return what changed.
 
-        raise PolicyError([f"Version {version.number} is published and cannot be edited"])
+    `base_revision` is the revision the admin's form was loaded from: as on the main edit page,
+    a save from an older one is refused (StaleDraftError names who changed what since), and a
+    draft published or discarded meanwhile raises DraftClosedError.
+    """
+    from policy.services import DraftClosedError, StaleDraftError, _event, _locked
+
+    version = _locked(version)
+    if not version.is_draft:
+        raise DraftClosedError(version)
+    if base_revision is not None and base_revision != version.revision:
+        from policy.selectors import policy_edit_events_since
+
+        raise StaleDraftError(
+            version=version,
+            since=policy_edit_events_since(version=version, revision=base_revision),
+        )
     wording = copy.deepcopy(version_wording(version))
     questions = version_questions(version)
     changed = []
@@ -214,14 +255,22 @@ def policy_version_wording_update(
             target, path_in = wording, path
         if wording_get(target, path_in) != text:
             _wording_set(target, path_in, text)
-            changed.append(" ".join(path).replace("_", " "))
+            changed.append(wording_change_description(path))
     if changed:
-        from policy.services import _event
-
         version.wording = wording
         version.questions = questions
         # A new revision, so a form loaded before this save is refused as stale (issue 12).
         version.revision += 1
+        if version.status == PolicyVersion.Status.READY:
+            version.status = PolicyVersion.Status.DRAFT
+            version.ready_by = None
+            version.ready_at = None
+            _event(
+                version,
+                PolicyEditEvent.Action.RETURNED,
+                user,
+                ["edited after it was sent for approval"],
+            )
         version.save()
         _event(version, PolicyEditEvent.Action.EDITED, user, changed, revision=version.revision)
     return changed

@@ -8,6 +8,7 @@ from policy.wording import (
     answer_label_fields,
     version_questions,
     version_wording,
+    wording_change_description,
     wording_fields,
     wording_get,
 )
@@ -26,6 +27,10 @@ class WordingForm(forms.Form):
         wording = version_wording(version)
         questions = version_questions(version)
         self.wording_fields = editable_fields(version)
+        # The revision this form was loaded from: a save from an older one is refused.
+        self.fields["revision"] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=version.revision, min_value=1
+        )
         for field in self.wording_fields:
             source = questions if field.path[0] == "questions" else wording
             path = field.path[1:] if field.path[0] == "questions" else field.path
@@ -47,6 +52,16 @@ class WordingForm(forms.Form):
         for field in self.wording_fields:
             grouped.setdefault(field.group, []).append(self[field.name])
         return list(grouped.items())
+
+    def base_revision(self) -> int:
+        return self.cleaned_data["revision"]
+
+    def field_name_for(self, description: str) -> str:
+        """The form field an edit event's line names ("outcomes urgent pathway headline")."""
+        for field in self.wording_fields:
+            if wording_change_description(field.path) == description:
+                return field.name
+        return ""
 
     def texts(self) -> dict[tuple[str, ...], str]:
         return {field.path: self.cleaned_data[field.name] for field in self.wording_fields}

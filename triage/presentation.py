@@ -241,6 +241,18 @@ def decision_context(decision: Decision, *, nhs_number: str) -> dict:
     }
 
 
+def questionnaire_page_text(version, *, step_number: int = 0, step_count: int = 0) -> dict:
+    """The question and check pages' own words, from the check's policy version, filled in."""
+    text = dict(version_wording(version)["questionnaire"])
+    number = str(version.number or "")
+    text["caption"] = (
+        text["caption"].replace("{number}", str(step_number)).replace("{total}", str(step_count))
+    )
+    for key in ("check_intro", "check_policy_link"):
+        text[key] = text[key].replace("{number}", number)
+    return text
+
+
 def start_page_text() -> dict:
     """The start page's words, from the policy version in effect (the seed's if none is)."""
     version = policy_version_in_effect()

@@ -40,9 +40,10 @@ from policy.services import (
     policy_version_publish,
     policy_version_withdraw,
 )
+from policy.wording_compare import wording_diff, wording_groups
 
 
-def _closed(request: HttpRequest, version: PolicyVersion, form=None) -> HttpResponse:
+def draft_closed_response(request: HttpRequest, version: PolicyVersion, form=None) -> HttpResponse:
     """The draft was published or discarded meanwhile: say so, and show the admin's unsaved
     text so it can be copied (status 409, never a bare 404)."""
     unsaved = []
@@ -120,7 +121,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DraftForm(request.POST or None, version=version)
     stale: list[str] = []
     if not version.is_draft:
-        return _closed(request, version, form if request.method == "POST" else None)
+        return draft_closed_response(request, version, form if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             changed = policy_version_draft_update(
@@ -130,7 +131,7 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 base_revision=form.base_revision(),
             )
         except DraftClosedError as error:
-            return _closed(request, error.version, form)
+            return draft_closed_response(request, error.version, form)
         except StaleDraftError as error:
             version = error.version
             form = _stale_form(request, version, error)
@@ -167,6 +168,7 @@ def draft_preview(request: HttpRequest, pk: int) -> HttpResponse:
             "version": version,
             "sections": rendered_sections(version),
             "criteria_groups": criteria_by_category(version),
+            "wording_groups": wording_groups(version),
             "events": policy_edit_events(version=version),
             "people": policy_version_people(version),
         },
@@ -197,6 +199,7 @@ def draft_diff(request: HttpRequest, pk: int) -> HttpResponse:
             "in_effect": in_effect,
             "scheduled": scheduled,
             "diffs": version_diff(base, version),
+            "wording_diffs": wording_diff(base, version),
         },
     )
 
@@ -206,7 +209,7 @@ def draft_diff(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_ready(request: HttpRequest, pk: int) -> HttpResponse:
     version = policy_version_get(pk=pk)
     if not version.is_draft:
-        return _closed(request, version)
+        return draft_closed_response(request, version)
     revision = request.POST.get("revision", "")
     try:
         policy_version_mark_ready(
@@ -215,7 +218,7 @@ def draft_ready(request: HttpRequest, pk: int) -> HttpResponse:
             base_revision=int(revision) if revision.isdigit() else None,
         )
     except DraftClosedError as error:
-        return _closed(request, error.version)
+        return draft_closed_response(request, error.version)
     except PolicyError as error:
         for problem in error.problems:
             messages.error(request, problem)
@@ -240,7 +243,7 @@ def _publish_form(request: HttpRequest, version: PolicyVersion, check) -> Publis
 def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
     version = policy_version_get(pk=pk)
     if not version.is_draft:
-        return _closed(request, version)
+        return draft_closed_response(request, version)
     today = timezone.localdate()
 
     def check_for(form: PublishForm | None):
@@ -282,7 +285,7 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 today=today,
             )
         except DraftClosedError as error:
-            return _closed(request, error.version)
+            return draft_closed_response(request, error.version)
         except PolicyError as error:
             for problem in error.items:
                 if problem.field in form.fields:
@@ -328,12 +331,12 @@ def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST discards. The draft stays in the history, read-only."""
     version = policy_version_get(pk=pk)
     if not version.is_draft:
-        return _closed(request, version)
+        return draft_closed_response(request, version)
     if request.method == "POST":
         try:
             policy_version_discard(version=version, user=request.user)
         except DraftClosedError as error:
-            return _closed(request, error.version)
+            return draft_closed_response(request, error.version)
         messages.success(request, "Draft discarded. It stays in the history, read-only.")
         return redirect("policy:manage")
     return render(request, "policy/draft_discard.html", {"version": version})

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from review.models import Review
 from triage.models import AccessEvent, Decision, DecisionCorrection, ReferralCheck
+from triage.sources import decision_sources
 
 PAGE_SIZE = 25
 ACCESS_LOG_LIMIT = 50
@@ -273,3 +274,12 @@ def worklist_counts() -> dict[str, tuple[int, bool]]:
     }
     counts["unreviewed"] = count_capped(Decision.objects.filter(~decision_reviewed()))
     return counts
+
+
+def decisions_with_sources(decisions: list[Decision]) -> list[Decision]:
+    """Set `source` ("via API: <client name>", or "" for the web form) on each decision, in
+    one query for the whole page (triage.sources; review must not import the API app)."""
+    sources = decision_sources(d.pk for d in decisions)
+    for decision in decisions:
+        decision.source = sources.get(decision.pk, "")
+    return decisions

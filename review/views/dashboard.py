@@ -4,10 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from core.charts import Series, rate_chart, stacked_bar_chart
 from core.roles import REVIEWER, role_required
 from policy.engine import OUTCOME_CHOICES
 from policy.selectors import policy_version_review_reminders_all
-from review.charts import Series, rate_chart, stacked_bar_chart
 from review.selectors.dashboard import (
     chain_verification_latest,
     counts_by_month_and_outcome,

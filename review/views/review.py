@@ -24,6 +24,7 @@ from review.selectors.review import (
     decision_get_for_review,
     decision_list_for_review,
     decision_sample_for_month,
+    decisions_with_sources,
     keyset_page,
     unreviewed_queue,
     worklist_counts,
@@ -38,6 +39,7 @@ from triage.nhs_number import nhs_number_format
 from triage.presentation import decision_context, startback_context
 from triage.services.access import access_event_record, nhs_number_search_hash
 from triage.services.impact import impact_decision_today
+from triage.sources import decision_source
 
 # Column headings that sort the list, and the order a first click gives.
 SORTABLE_COLUMNS = (
@@ -126,6 +128,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     page, count = None, None
     if valid:
         page = keyset_page(filterset.qs, order=SORTS[sort], cursor=request.GET.get("cursor", ""))
+        decisions_with_sources(page.rows)
         count = count_capped(filterset.qs)
         if page.rows:
             _list_log(request, filterset, page)
@@ -169,6 +172,7 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
             **decision_context(decision, nhs_number=nhs_number_format(decision.nhs_number)),
             **startback_context(decision, offer=False),
             "integrity": decision_verify(decision=decision),
+            "source": decision_source(decision.pk),
             "today": impact_decision_today(decision=decision),
             "reviews": reviews,
             "history": history,
@@ -234,6 +238,7 @@ def review_create(request: HttpRequest, reference: str) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Unreviewed decisions, oldest first."""
     page = keyset_page(unreviewed_queue(), order=QUEUE_ORDER, cursor=request.GET.get("cursor", ""))
+    decisions_with_sources(page.rows)
     return render(request, "review/queue.html", {"page": page, **_pagination(request.GET, page)})
 
 
@@ -248,7 +253,7 @@ def audit_sample(request: HttpRequest) -> HttpResponse:
         this_month = timezone.localdate().replace(day=1)
         month = cleaned.get("month") or (this_month - datetime.timedelta(days=1)).replace(day=1)
         size = cleaned.get("size") or settings.AUDIT_SAMPLE_SIZE
-        sample = decision_sample_for_month(month=month, size=size)
+        sample = decisions_with_sources(list(decision_sample_for_month(month=month, size=size)))
     return render(
         request,
         "review/sample.html",

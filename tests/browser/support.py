@@ -111,15 +111,16 @@ def assert_accessible(page: Page) -> None:
     )
 
 
-def screenshot(page: Page, name: str, *, docs: bool = False) -> Path:
-    """A full-page PNG in test-artifacts/screenshots/ (git-ignored).
+def screenshot(page: Page, name: str, *, docs: bool = False, full_page: bool = True) -> Path:
+    """A full-page PNG (or the window only, for very long pages) in test-artifacts/screenshots/
+    (git-ignored).
 
     With FUSION_UPDATE_SCREENSHOTS=1, pages marked `docs` are also copied to docs/screenshots/
     for the README; otherwise the committed images are left alone.
     """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=full_page)
     if docs and os.environ.get("FUSION_UPDATE_SCREENSHOTS") == "1":
         DOCS_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOCS_SCREENSHOTS / f"{name}.png")

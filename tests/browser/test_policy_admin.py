@@ -90,9 +90,21 @@ def test_two_admins_one_draft_stale_save_refused_then_second_admin_approves_and_
     expect(
         page.locator(".diff-table ins").filter(has_text=f"{SI_JOINT} [exception]")
     ).to_be_visible()
+    expect(page.locator("h2").filter(has_text="Outcomes and next steps")).to_contain_text(
+        "No change"
+    )
+    follow(page, "Preview")
+    expect(page.locator("#wording-2")).to_have_text("Outcomes and next steps")
     follow(page, "What would change")
     expect(page.locator("h2").first).to_contain_text("decisions would change outcome")
     screenshot(page, "policy-impact", docs=True)
+
+    # The outcomes, next steps and page texts: grouped as the preview and compare show them.
+    follow(page, "Outcomes and next steps")
+    expect(page.locator("h1")).to_have_text("Outcomes, next steps and page texts")
+    expect(page.locator("h2").filter(has_text="Outcomes and next steps")).to_be_visible()
+    page.evaluate("document.getElementById('group-2').scrollIntoView()")
+    screenshot(page, "policy-wording", docs=True, full_page=False)
 
     # A sends it for approval, and cannot approve it.
     follow(page, "Edit")

@@ -264,3 +264,78 @@ def test_manage_page_shows_history(policy_admin_client, policy_v1):
     body = policy_admin_client.get(reverse("policy:manage")).content.decode()
     assert "Draft started" in body
     assert "Being edited" in body
+
+
+def test_preview_shows_the_drafts_wording_grouped_like_the_editor(
+    policy_v1, policy_admin, policy_admin_client
+):
+    from policy.services import policy_version_draft_start
+    from policy.wording import policy_version_wording_update
+
+    draft = policy_version_draft_start(user=policy_admin)
+    policy_version_wording_update(
+        version=draft,
+        user=policy_admin,
+        texts={
+            ("outcomes", "surgeon_to_assess", "headline"): "<b>The surgeon judges</b>",
+            ("questions", "pain_location", "options", "back_only", "label"): "Low back only",
+            ("outcomes", "urgent_pathway", "next_steps"): "- Call 999 now",
+        },
+    )
+    html = policy_admin_client.get(reverse("policy:draft_preview", args=[draft.pk])).content
+    html = html.decode()
+    for group in ("Questions", "Outcomes and next steps", "Pages", "Policy sections"):
+        assert group in html
+    assert "&lt;b&gt;The surgeon judges&lt;/b&gt;" in html
+    assert "Low back only" in html
+    assert "<li>Call 999 now</li>" in html  # next steps rendered as the GP sees them
+    assert draft.questions["red_flags"]["legend"] in html
+
+
+def test_compare_highlights_changed_wording_against_the_version_in_effect_and_a_scheduled_one(
+    policy_v1, policy_admin, second_policy_admin, policy_admin_client
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from policy.services import policy_version_draft_start
+    from policy.wording import policy_version_wording_update, version_wording
+
+    scheduled = policy_version_draft_start(user=policy_admin)
+    policy_version_wording_update(
+        version=scheduled,
+        user=policy_admin,
+        texts={("start", "title"): "Scheduled start title"},
+    )
+    scheduled = publish_draft(
+        scheduled,
+        author=policy_admin,
+        approver=second_policy_admin,
+        effective_from=timezone.localdate() + datetime.timedelta(days=60),
+    )
+    draft = policy_version_draft_start(user=policy_admin)
+    policy_version_wording_update(
+        version=draft,
+        user=policy_admin,
+        texts={("outcomes", "surgeon_to_assess", "headline"): "The surgeon judges"},
+    )
+    url = reverse("policy:draft_diff", args=[draft.pk])
+    old_headline = version_wording(policy_v1)["outcomes"]["surgeon_to_assess"]["headline"]
+
+    against_in_effect = policy_admin_client.get(url).content.decode()
+    assert 'Outcomes and next steps <strong class="nhsuk-tag nhsuk-tag--yellow">Changed' in (
+        against_in_effect
+    )
+    assert '<ins><span class="nhsuk-u-visually-hidden">Added: </span>The surgeon judges</ins>' in (
+        against_in_effect
+    )
+    assert f"Removed: </span>{old_headline}</del>" in against_in_effect
+    # The draft was started from the scheduled version, so its start title differs from v1's.
+    assert "Scheduled start title</ins>" in against_in_effect
+
+    against_scheduled = policy_admin_client.get(url, {"against": scheduled.number}).content
+    against_scheduled = against_scheduled.decode()
+    assert "The surgeon judges</ins>" in against_scheduled
+    assert "Scheduled start title</ins>" not in against_scheduled
+    assert 'Pages <strong class="nhsuk-tag nhsuk-tag--grey">No change' in against_scheduled

@@ -232,3 +232,75 @@ def test_wording_page_of_a_published_version_sends_the_admin_back_saying_why(
     )
     assert response.redirect_chain[-1][0] == reverse("policy:manage")
     assert "no longer a draft" in response.content.decode()
+
+
+def _wording_form_data(version) -> dict:
+    from policy.wording_forms import WordingForm
+
+    return {name: field.initial for name, field in WordingForm(version=version).fields.items()}
+
+
+def test_wording_save_from_an_older_revision_is_refused_naming_the_other_change_and_keeping_text(
+    policy_v1, policy_admin, policy_admin_client, second_policy_admin_client
+):
+    from django.urls import reverse
+
+    draft = policy_version_draft_start(user=policy_admin)
+    url = reverse("policy:draft_wording", args=[draft.pk])
+    opened_by_a = _wording_form_data(draft)  # both admins open the page at revision 1
+    opened_by_b = dict(opened_by_a)
+    opened_by_b["w__outcomes__surgeon_to_assess__headline"] = "B's headline"
+    assert second_policy_admin_client.post(url, opened_by_b).status_code == 302
+
+    opened_by_a["w__outcomes__surgeon_to_assess__headline"] = "A's headline"
+    opened_by_a["w__start__title"] = "A's start title"
+    response = policy_admin_client.post(url, opened_by_a)
+    body = response.content.decode()
+
+    assert response.status_code == 409
+    assert "Your changes were not saved" in body
+    assert "Secondadmin Tester changed outcomes surgeon to assess headline" in body
+    assert 'href="#id_w__outcomes__surgeon_to_assess__headline"' in body
+    assert "Saved text: “B&#x27;s headline”" in body
+    assert 'value="A&#x27;s headline"' in body and 'value="A&#x27;s start title"' in body
+    assert 'name="revision" value="2"' in body
+    draft.refresh_from_db()
+    assert draft.revision == 2
+    assert draft.wording["outcomes"]["surgeon_to_assess"]["headline"] == "B's headline"
+    assert draft.wording["start"]["title"] != "A's start title"
+
+
+def test_wording_save_again_after_a_stale_refusal_applies_the_admins_text(
+    policy_v1, policy_admin, policy_admin_client, second_policy_admin_client
+):
+    from django.urls import reverse
+
+    draft = policy_version_draft_start(user=policy_admin)
+    url = reverse("policy:draft_wording", args=[draft.pk])
+    opened = _wording_form_data(draft)
+    other = dict(opened, w__start__title="B's title")
+    assert second_policy_admin_client.post(url, other).status_code == 302
+    opened["w__outcomes__surgeon_to_assess__headline"] = "A's headline"
+    assert policy_admin_client.post(url, opened).status_code == 409
+    resubmitted = dict(opened, revision=2, w__start__title="B's title")
+    assert policy_admin_client.post(url, resubmitted).status_code == 302
+    draft.refresh_from_db()
+    assert draft.wording["outcomes"]["surgeon_to_assess"]["headline"] == "A's headline"
+    assert draft.wording["start"]["title"] == "B's title"
+    assert draft.revision == 3
+
+
+def test_wording_save_into_a_draft_discarded_meanwhile_shows_the_unsaved_text(
+    policy_v1, policy_admin, policy_admin_client
+):
+    from django.urls import reverse
+
+    from policy.services import policy_version_discard
+
+    draft = policy_version_draft_start(user=policy_admin)
+    data = _wording_form_data(draft)
+    policy_version_discard(version=draft, user=policy_admin)
+    data["w__start__title"] = "Typed before the discard"
+    response = policy_admin_client.post(reverse("policy:draft_wording", args=[draft.pk]), data)
+    assert response.status_code == 409
+    assert "Typed before the discard" in response.content.decode()

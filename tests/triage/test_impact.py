@@ -178,3 +178,54 @@ def test_reviewer_dashboard_lists_a_policy_version_due_for_review(policy_v1, rev
         f"Version 2 of the policy is due for review on "
         f"{today + datetime.timedelta(days=10):%-d %B %Y}" in body
     )
+
+
+def test_impact_page_draws_the_moves_as_a_labelled_chart_beside_its_data_table(
+    seeded, draft_2024, policy_admin_client
+):
+    start, end = impact_period_default()
+    impact = impact_replay(version=draft_2024, start=start, end=end)
+    body = policy_admin_client.get(reverse("impact:draft", args=[draft_2024.pk])).content.decode()
+    start_at = body.index('<figure class="app-chart">')
+    chart = body[start_at : body.index("</figure>", start_at)]
+    assert 'role="img"' in chart
+    assert 'aria-labelledby="impact-chart-title impact-chart-desc"' in chart
+    assert f"{impact.changed} of {impact.total} decisions would change outcome." in chart
+    rows = impact.rows()
+    # One bar per row of the table, labelled in words: the change, or "no change".
+    assert chart.count('class="app-chart__count"') == len(rows)
+    assert chart.count("app-chart__count-bar--changed") == sum(r["changed"] for r in rows)
+    assert chart.count('fill="url(#impact-chart-hatch)"') == sum(not r["changed"] for r in rows)
+    assert f"{rows[0]['from_label']} to {rows[0]['to_label']}" in chart
+    assert f"{rows[-1]['from_label']}: no change" in chart
+    assert f"{rows[0]['count']} decisions" in chart
+    assert "Outcome given, and outcome under this version</caption>" in body  # table kept
+    assert "/static/css/charts." in body
+
+
+def test_impact_chart_scales_bars_to_the_largest_count():
+    from collections import Counter
+
+    from triage.services.impact import Impact, impact_chart
+
+    impact = Impact(
+        start=datetime.date(2026, 1, 1),
+        end=datetime.date(2026, 12, 31),
+        total=30,
+        moves=Counter(
+            {
+                ("outside_statement", "usual_pathway_exception"): 10,
+                ("not_routinely_commissioned", "not_routinely_commissioned"): 20,
+            }
+        ),
+    )
+    chart = impact_chart(impact)
+    changed, same = chart.rows
+    assert (changed.kind, changed.value, changed.detail) == ("changed", 10, "10 decisions")
+    labels = engine.OUTCOME_LABELS
+    assert changed.label == (
+        f"{labels['outside_statement']} to {labels['usual_pathway_exception']}"
+    )
+    assert (same.kind, same.bar_width) == ("same", chart.track)
+    assert changed.bar_width == chart.track / 2
+    assert same.label.endswith(": no change")

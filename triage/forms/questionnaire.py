@@ -36,6 +36,11 @@ def _hint(version: PolicyVersion, criterion: dict) -> str:
     return format_html('{} <a href="{}">{}</a>', hint, RED_FLAG_STEP_HREF, link)
 
 
+def _or_divider(version: PolicyVersion) -> dict[str, str]:
+    """The divider before "None of these", in the version's words."""
+    return {NONE: version_wording(version)["questionnaire"]["or_divider"]}
+
+
 def _criteria(version: PolicyVersion, group: str) -> list[tuple[str, HintedChoice]]:
     return [
         (c["code"], HintedChoice(c["label"], hint=_hint(version, c)))
@@ -89,6 +94,9 @@ class PatientForm(QuestionForm):
     )
 
     def setup(self) -> None:
+        text = version_wording(self.version)["questionnaire"]
+        self.fields["nhs_number"].label = text["nhs_number_legend"]
+        self.fields["nhs_number"].help_text = text["nhs_number_hint"]
         self.helper = _helper(Field("nhs_number", heading=True, width=10))
 
     def clean_nhs_number(self) -> str:
@@ -114,7 +122,11 @@ class RedFlagsForm(QuestionForm):
         field.error_messages["required"] = (
             "Select the red flags the patient has, or select 'None of these'"
         )
-        self.helper = _helper(Checkboxes("red_flags", heading=True, exclusive=[NONE]))
+        self.helper = _helper(
+            Checkboxes(
+                "red_flags", heading=True, exclusive=[NONE], dividers=_or_divider(self.version)
+            )
+        )
 
     def clean_red_flags(self) -> list[str]:
         flags = self.cleaned_data["red_flags"]
@@ -166,7 +178,11 @@ class ConditionsForm(QuestionForm):
         field.error_messages["required"] = (
             "Select the conditions the patient has been diagnosed with, or select 'None of these'"
         )
-        self.helper = _helper(Checkboxes("conditions", heading=True, exclusive=[NONE]))
+        self.helper = _helper(
+            Checkboxes(
+                "conditions", heading=True, exclusive=[NONE], dividers=_or_divider(self.version)
+            )
+        )
 
     def clean_conditions(self) -> list[str]:
         conditions = self.cleaned_data["conditions"]

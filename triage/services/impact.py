@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core.charts import CountChart, count_bar_chart
 from core.csv_cells import csv_safe
 from policy import engine
 from policy.engine import OUTCOME_LABELS
@@ -95,6 +96,31 @@ class Impact:
             ),
             key=lambda row: (not row["changed"], -row["count"], row["from"], row["to"]),
         )
+
+
+def impact_chart(impact: Impact) -> CountChart:
+    """The from -> to table as a bar chart: one bar per row, changes first, each labelled in
+    words ("… to …" or "no change"), solid for a change and hatched for none."""
+    rows = [
+        (
+            f"{row['from_label']} to {row['to_label']}"
+            if row["changed"]
+            else f"{row['from_label']}: no change",
+            row["count"],
+            f"{row['count']} decision{'s' if row['count'] != 1 else ''}",
+            "changed" if row["changed"] else "same",
+        )
+        for row in impact.rows()
+    ]
+    return count_bar_chart(
+        chart_id="impact-chart",
+        title="Decisions by outcome given and outcome under this version",
+        desc=(
+            f"{impact.changed} of {impact.total} decisions would change outcome. "
+            "The same figures are in the table below."
+        ),
+        rows=rows,
+    )
 
 
 def impact_replay(*, version: PolicyVersion, start: datetime.date, end: datetime.date) -> Impact:

@@ -13,6 +13,7 @@ from policy.selectors import policy_version_get, policy_version_in_effect
 from triage.services.impact import (
     PeriodError,
     impact_affected,
+    impact_chart,
     impact_csv_rows,
     impact_period_check,
     impact_period_default,
@@ -51,10 +52,11 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, tuple | None]:
 def draft_impact(request: HttpRequest, pk: int) -> HttpResponse:
     version = policy_version_get(pk=pk)
     form, period = _period(request)
-    impact = affected = None
+    impact = affected = chart = None
     if period is not None:
         impact = impact_replay(version=version, start=period[0], end=period[1])
         affected = list(impact_affected(impact)[:AFFECTED_SHOWN])
+        chart = impact_chart(impact) if impact.total else None
     return render(
         request,
         "triage/impact.html",
@@ -63,6 +65,7 @@ def draft_impact(request: HttpRequest, pk: int) -> HttpResponse:
             "in_effect": policy_version_in_effect(policy=version.policy),
             "form": form,
             "impact": impact,
+            "chart": chart,
             "affected": affected,
             "shown": AFFECTED_SHOWN,
             "query": request.GET.urlencode(),

@@ -26,7 +26,7 @@ from triage.forms.questionnaire import (
 )
 from triage.models import ReferralCheck
 from triage.nhs_number import nhs_number_format
-from triage.presentation import answer_rows
+from triage.presentation import answer_rows, questionnaire_page_text
 from triage.selectors.checks import check_get_for_clinician
 from triage.selectors.practice import clinician_for_user
 from triage.services.checks import (
@@ -210,6 +210,9 @@ def step(request: HttpRequest, clinician, check: ReferralCheck, step: str) -> Ht
             "back_url": back_url,
             "step_number": index + 1,
             "step_count": len(STEPS),
+            "text": questionnaire_page_text(
+                check.policy_version, step_number=index + 1, step_count=len(STEPS)
+            ),
         },
     )
 
@@ -240,6 +243,7 @@ def check_answers(request: HttpRequest, clinician, check: ReferralCheck) -> Http
             ],
             "check": check,
             "version": check.policy_version,
+            "text": questionnaire_page_text(check.policy_version),
             "back_url": step_url(check, STEPS[-1]),
         },
     )

@@ -1,4 +1,7 @@
-"""Server-rendered SVG bar charts: geometry worked out here, markup in templates/review/_chart_*.
+"""Server-rendered SVG bar charts: geometry worked out here, markup in templates/charts/*.
+
+Generic (no app's models), so any app can draw one: the reviewers' dashboard and the policy
+admin's impact replay both do.
 
 Colours come from CSS classes (static/css/review.css), never inline styles: the CSP forbids them.
 Every chart is paired with a data table on the page, so nothing depends on seeing colour.
@@ -192,5 +195,69 @@ def rate_chart(
                 bar_width=round(RATE_TRACK * (percent or 0) / 100, 2),
             )
             for index, (label, percent, detail) in enumerate(rows)
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class CountRow:
+    label: str
+    value: int
+    detail: str
+    kind: str  # a CSS modifier: the bar's pattern (each kind also named in the label)
+    y: float
+    bar_width: float
+
+    @property
+    def label_y(self) -> float:
+        return self.y + 16
+
+    @property
+    def bar_y(self) -> float:
+        return self.y + 24
+
+    @property
+    def text_y(self) -> float:
+        return self.y + 38
+
+
+@dataclass(frozen=True)
+class CountChart:
+    id: str
+    title: str
+    desc: str
+    width: int
+    height: int
+    track: int
+    rows: tuple[CountRow, ...]
+
+    @property
+    def text_x(self) -> int:
+        return self.track + 10
+
+
+def count_bar_chart(
+    *, chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, int, str, str]]
+) -> CountChart:
+    """One horizontal bar per row ((label, value, detail, kind)), scaled to the largest value,
+    each labelled directly above and with its figure after it, so nothing depends on colour."""
+    top = max((value for _, value, _, _ in rows), default=0) or 1
+    return CountChart(
+        id=chart_id,
+        title=title,
+        desc=desc,
+        width=WIDTH,
+        height=RATE_ROW_HEIGHT * max(len(rows), 1) + 8,
+        track=RATE_TRACK,
+        rows=tuple(
+            CountRow(
+                label,
+                value,
+                detail,
+                kind,
+                y=index * RATE_ROW_HEIGHT,
+                bar_width=round(RATE_TRACK * value / top, 2),
+            )
+            for index, (label, value, detail, kind) in enumerate(rows)
         ),
     )
