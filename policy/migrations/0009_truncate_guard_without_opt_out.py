@@ -7,7 +7,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("policy", "0007_scenario_outcomes_include_surgeon_to_assess"),
+        ("policy", "0008_questionnaire_page_wording"),
     ]
 
     operations = [
