@@ -52,8 +52,11 @@ def chain_lock(lock_id: int) -> None:
     letting a submission hang behind a stuck holder of the lock.
     """
     with connection.cursor() as cursor:
-        cursor.execute(f"SET LOCAL lock_timeout = {int(settings.CHAIN_LOCK_TIMEOUT_MS)}")
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock_id])
+        # One round trip (both values are integers, so nothing is interpolated but digits).
+        cursor.execute(
+            f"SET LOCAL lock_timeout = {int(settings.CHAIN_LOCK_TIMEOUT_MS)}; "
+            f"SELECT pg_advisory_xact_lock({int(lock_id)})"
+        )
 
 
 def chain_tail(model: type[models.Model]) -> tuple[int, str]:
