@@ -10,9 +10,8 @@ local (the zone is named in the column heading); the NHS number is written 3-3-4
 formula is neutralised (core.csv_cells).
 """
 
-from collections.abc import Iterator
-
 import datetime
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db.models import OuterRef, QuerySet, Subquery

@@ -196,7 +196,8 @@ def test_export_of_an_unreviewed_decision_says_so(reviewer_client, make_decision
 def test_export_writes_times_in_london_time_winter_and_summer(reviewer_client, make_decision):
     make_decision(created_at=datetime.datetime(2026, 1, 15, 23, 30, tzinfo=UTC))
     make_decision(created_at=datetime.datetime(2026, 6, 15, 23, 30, tzinfo=UTC))
-    times = sorted(row["created_at (Europe/London)"] for row in read_csv(reviewer_client.get(EXPORT)))
+    rows = read_csv(reviewer_client.get(EXPORT))
+    times = sorted(row["created_at (Europe/London)"] for row in rows)
     assert times == ["2026-01-15 23:30:00", "2026-06-16 00:30:00"]
 
 
