@@ -62,7 +62,7 @@ def main() -> None:
             print(f"seeded {add} in {time.perf_counter() - started:.0f}s "
                   f"({held + add} held)", flush=True)  # fmt: skip
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM (ANALYZE) triage_decision, review_review")
+            cursor.execute("VACUUM (ANALYZE) triage_decision, triage_review")
     total, reviews = Decision.objects.count(), Review.objects.count()
     print(f"database holds {total} decisions and {reviews} reviews")
 

@@ -71,9 +71,16 @@ def review_counts(
     keys = ["decision__outcome", "decision__practice_id", "decision__policy_version_id"]
     if practice:
         keys.append("decision__clinician_id")
+    start, end = _bounds(first, last)
+    reviews = latest_reviews().filter(
+        decision__created_at__gte=start,
+        decision__created_at__lt=end,
+        decision__correction__isnull=True,
+    )
+    # A join, not `decision__in` a subquery: the planner then starts from the (far fewer)
+    # reviews instead of probing the reviews of every decision in the period.
     rows = (
-        latest_reviews()
-        .filter(decision__in=_decisions_in(first, last, practice).values("pk"))
+        (reviews.filter(decision__practice=practice) if practice else reviews)
         .values(*keys)
         .annotate(reviewed=Count("id"), agreed=Count("id", filter=Q(verdict="agree")))
         .order_by()
