@@ -313,3 +313,8 @@ def test_the_practice_dashboard_rejects_a_bad_period(gp_client, busy_month):
     assert response.status_code == 200
     assert "Enter the start date of the period" in response.content.decode()
     assert gp_client.post(PRACTICE_DASHBOARD).status_code == 405
+
+
+def test_the_gp_start_page_links_to_the_practice_figures(gp_client, policy_v1):
+    body = gp_client.get(reverse("triage:start")).content.decode()
+    assert f'href="{PRACTICE_DASHBOARD}" id="practice-figures"' in body
