@@ -318,3 +318,17 @@ def test_the_practice_dashboard_rejects_a_bad_period(gp_client, busy_month):
 def test_the_gp_start_page_links_to_the_practice_figures(gp_client, policy_v1):
     body = gp_client.get(reverse("triage:start")).content.decode()
     assert f'href="{PRACTICE_DASHBOARD}" id="practice-figures"' in body
+
+
+def test_a_reviewed_decision_entered_in_error_leaves_the_agreement_figures_too(
+    reviewer_client, make_decision, make_review, gp
+):
+    from triage.services.corrections import decision_correct
+
+    made = [make_decision(created_at=days_ago(0)) for _ in range(7)]
+    for decision in made:
+        make_review(decision, "agree")
+    decision_correct(decision=made[0], user=gp, reason="Wrong patient")
+    figures = reviewer_client.get(DASHBOARD).context["figures"]
+    assert (figures.decisions, figures.reviewed, figures.agreed) == ("6", "6", "6")
+    assert figures.table("outcomes").total == ("All outcomes", "6", "100.0%", "6", "6", "100.0%")
