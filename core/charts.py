@@ -8,7 +8,7 @@ Every chart is paired with a data table on the page, so nothing depends on seein
 """
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 WIDTH = 640
@@ -19,10 +19,24 @@ MARGIN_TOP = 12
 MARGIN_BOTTOM = 44
 
 
+# Each outcome has a pattern as well as a colour, so the series can be told apart without
+# seeing colour (and on a black-and-white print). The template draws each kind in <defs>.
+PATTERNS = ("solid", "diagonal", "dots", "horizontal", "crosshatch", "vertical", "grid")
+
+
 @dataclass(frozen=True)
 class Series:
     key: str
     label: str
+    pattern: str = "solid"  # one of PATTERNS
+
+
+def series_list(pairs: Sequence[tuple[str, str]]) -> tuple[Series, ...]:
+    """(key, label) pairs as series, each with its own pattern."""
+    return tuple(
+        Series(key, label, PATTERNS[index % len(PATTERNS)])
+        for index, (key, label) in enumerate(pairs)
+    )
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,7 @@ class Segment:
     y: float
     width: float
     height: float
+    text: str
 
 
 @dataclass(frozen=True)
@@ -42,6 +57,8 @@ class Bar:
     total: int
     centre: float
     segments: tuple[Segment, ...]
+    total_text: str
+    total_y: float
 
 
 @dataclass(frozen=True)
@@ -87,8 +104,13 @@ def stacked_bar_chart(
     categories: Sequence[tuple[str, tuple[str, ...]]],
     series: Sequence[Series],
     values: Mapping[tuple[str, str], int],
+    label: Callable[[int], str] = str,
 ) -> StackedBarChart:
-    """Bars for `categories` ((key, label lines)), stacked in `series` order from the axis up."""
+    """Bars for `categories` ((key, label lines)), stacked in `series` order from the axis up.
+
+    `label` writes a figure as the page shows it (the dashboards pass their suppression); each
+    bar's total is written above it.
+    """
     totals = [sum(values.get((key, s.key), 0) for s in series) for key, _ in categories]
     ticks = nice_ticks(max(totals, default=0))
     top = ticks[-1]
@@ -112,10 +134,18 @@ def stacked_bar_chart(
             height = scale(value)
             y = baseline - scale(stacked) - height
             segments.append(Segment(s, value, round(x, 2), round(y, 2), round(bar_width, 2),
-                                    round(height, 2)))  # fmt: skip
+                                    round(height, 2), label(value)))  # fmt: skip
             stacked += value
         bars.append(
-            Bar(" ".join(lines), tuple(lines), total, round(x + bar_width / 2, 2), tuple(segments))
+            Bar(
+                " ".join(line for line in lines if line),
+                tuple(lines),
+                total,
+                round(x + bar_width / 2, 2),
+                tuple(segments),
+                label(total),
+                round(baseline - scale(total) - 4, 2),
+            )  # fmt: skip
         )
     return StackedBarChart(
         id=chart_id,

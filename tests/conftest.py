@@ -250,3 +250,34 @@ def answers_for(**overrides) -> dict:
     }
     answers.update(overrides)
     return answers
+
+
+def free_port() -> int:
+    """A port nothing listens on (so: a mail server that is down, until one is started)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server on localhost (aiosmtpd) that Django's SMTP backend sends to; yields
+    the list of messages it has received."""
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.handlers import Message
+
+    received: list = []
+
+    class Collect(Message):
+        def handle_message(self, message) -> None:
+            received.append(message)
+
+    port = free_port()
+    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    yield received
+    controller.stop()

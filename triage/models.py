@@ -78,12 +78,13 @@ class Decision(models.Model):
             models.Index(fields=["practice", "-sequence"], name="decision_practice_idx"),
             models.Index(fields=["outcome", "-sequence"], name="decision_outcome_idx"),
             models.Index(fields=["nhs_number"], name="decision_nhs_number_idx"),
-            # Covers the reviewers' dashboard (counts by month, practice and outcome; the
-            # backlog; agreement by outcome) with index-only scans instead of reading every row.
+            # Covers the dashboards (counts by month, practice, outcome, policy version and, for
+            # a practice's own page, clinician; the backlog; agreement) with index-only scans
+            # instead of reading every row of the period.
             models.Index(
                 fields=["created_at"],
-                include=["id", "outcome", "practice"],
-                name="decision_dashboard_idx",
+                include=["id", "outcome", "practice", "policy_version", "clinician"],
+                name="decision_period_idx",
             ),
         ]
         constraints = [

@@ -1,71 +1,117 @@
-"""Figures for the reviewers' dashboard, each aggregated in one SQL query."""
+"""Figures for the dashboards, each from one or two aggregate SQL queries over a period.
+
+Decisions entered in error are left out of every count: they were corrected away, and any
+replacement decision is counted instead.
+"""
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from review.models import ChainVerification, Review
-from review.selectors.review import decision_reviewed, month_bounds
-from triage.models import Decision, Practice
-
-DASHBOARD_MONTHS = 18
-
-
-def dashboard_months(*, count: int = DASHBOARD_MONTHS, today: datetime.date | None = None):
-    """The first day of each of the last `count` months, oldest first, this month last."""
-    month = (today or timezone.localdate()).replace(day=1)
-    months = [month]
-    for _ in range(count - 1):
-        month = (month - datetime.timedelta(days=1)).replace(day=1)
-        months.append(month)
-    return months[::-1]
+from review.selectors.practice import latest_reviews
+from review.selectors.review import decision_entered_in_error, decision_reviewed
+from triage.models import Decision, DecisionCorrection, Practice
 
 
-def decision_counts_since(*, since: datetime.date) -> list[dict]:
-    """[{month, practice_id, outcome, n}] from `since` (a 1st of the month) on, in one query.
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
-    Both the monthly and the per-practice figures fold from these few rows.
-    Decisions entered in error are left out: they were corrected away.
+
+def _bounds(
+    first: datetime.date, last: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """Local midnight at the start of `first` and after `last`: a half-open range."""
+    return local_midnight(first), local_midnight(last + datetime.timedelta(days=1))
+
+
+def decision_counts(
+    *, first: datetime.date, last: datetime.date, practice: Practice | None = None
+) -> list[dict]:
+    """[{month, practice_id, outcome, policy_version_id, clinician_id, n}] in two queries.
+
+    Every table of decisions folds from these few rows. Clinicians are grouped only for one
+    practice's own view (clinician_id is None otherwise): the ICB-wide page never splits by
+    clinician. Decisions entered in error (rare) are counted on their own and taken away, so
+    the big count is a plain index-only scan with no anti-join over every decision.
     """
-    start, _ = month_bounds(since)
-    rows = (
-        Decision.objects.filter(created_at__gte=start, correction__isnull=True)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month", "practice_id", "outcome")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-    return [{**row, "month": timezone.localdate(row["month"])} for row in rows]
+    keys = ["month", "practice_id", "outcome", "policy_version_id"]
+    if practice:
+        keys.append("clinician_id")
+    start, end = _bounds(first, last)
+    decisions = Decision.objects.filter(created_at__gte=start, created_at__lt=end)
+    if practice:
+        decisions = decisions.filter(practice=practice)
 
+    def grouped(queryset: QuerySet) -> dict[tuple, int]:
+        rows = (
+            queryset.annotate(month=TruncMonth("created_at"))
+            .values(*keys)
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        return {tuple(row[k] for k in keys): row["n"] for row in rows}
 
-def counts_by_month_and_outcome(counts: list[dict]) -> dict[tuple, int]:
-    """{(first day of month, outcome): decisions}."""
-    totals: dict[tuple, int] = {}
-    for row in counts:
-        key = (row["month"], row["outcome"])
-        totals[key] = totals.get(key, 0) + row["n"]
-    return totals
-
-
-def counts_by_practice_and_outcome(counts: list[dict]) -> list[dict]:
-    """[{ods_code, name, counts: {outcome: n}}] for practices with decisions, by name."""
-    by_practice: dict[int, dict[str, int]] = {}
-    for row in counts:
-        outcomes = by_practice.setdefault(row["practice_id"], {})
-        outcomes[row["outcome"]] = outcomes.get(row["outcome"], 0) + row["n"]
-    practices = Practice.objects.filter(pk__in=by_practice).order_by("name")
+    totals = grouped(decisions)
+    for key, n in grouped(decisions.filter(decision_entered_in_error())).items():
+        totals[key] -= n
     return [
-        {"ods_code": p.ods_code, "name": p.name, "counts": by_practice[p.pk]} for p in practices
+        {"clinician_id": None, **dict(zip(keys, key, strict=True)), "n": n}
+        | {"month": timezone.localdate(key[0])}
+        for key, n in totals.items()
+        if n
     ]
 
 
-def entered_in_error_count_since(*, since: datetime.date) -> int:
-    """How many decisions from `since` on were marked entered in error (not in the counts)."""
-    start, _ = month_bounds(since)
-    return Decision.objects.filter(created_at__gte=start, correction__isnull=False).count()
+def review_counts(
+    *, first: datetime.date, last: datetime.date, practice: Practice | None = None
+) -> list[dict]:
+    """[{outcome, practice_id, policy_version_id, clinician_id, reviewed, agreed}] in one query.
+
+    For the decisions made in the period: how many have been reviewed, and of those how many
+    have "agree" as their latest verdict (a later verdict replaces an earlier one).
+    """
+    keys = ["decision__outcome", "decision__practice_id", "decision__policy_version_id"]
+    if practice:
+        keys.append("decision__clinician_id")
+    start, end = _bounds(first, last)
+    corrected = DecisionCorrection.objects.filter(decision=OuterRef("decision"))
+    reviews = latest_reviews().filter(
+        ~Exists(corrected), decision__created_at__gte=start, decision__created_at__lt=end
+    )
+    # A join, not `decision__in` a subquery: the planner then starts from the (far fewer)
+    # reviews instead of probing the reviews of every decision in the period.
+    rows = (
+        (reviews.filter(decision__practice=practice) if practice else reviews)
+        .values(*keys)
+        .annotate(reviewed=Count("id"), agreed=Count("id", filter=Q(verdict="agree")))
+        .order_by()
+    )
+    return [
+        {
+            "outcome": row["decision__outcome"],
+            "practice_id": row["decision__practice_id"],
+            "policy_version_id": row["decision__policy_version_id"],
+            "clinician_id": row.get("decision__clinician_id"),
+            "reviewed": row["reviewed"],
+            "agreed": row["agreed"],
+        }
+        for row in rows
+    ]
+
+
+def entered_in_error_count(
+    *, first: datetime.date, last: datetime.date, practice: Practice | None = None
+) -> int:
+    """How many decisions in the period were marked entered in error (not in the counts)."""
+    start, end = _bounds(first, last)
+    decisions = Decision.objects.filter(
+        created_at__gte=start, created_at__lt=end, correction__isnull=False
+    )
+    return (decisions.filter(practice=practice) if practice else decisions).count()
 
 
 @dataclass(frozen=True)
@@ -75,23 +121,35 @@ class Backlog:
 
 
 def unreviewed_backlog() -> Backlog:
-    figures = Decision.objects.filter(~decision_reviewed()).aggregate(
-        n=Count("id"), oldest=Min("created_at")
+    """Decisions nobody has reviewed: all decisions less those with a review (two counts that
+    read indexes only), and the oldest of them (the first unreviewed one by date)."""
+    reviewed = Review.objects.values("decision_id").distinct().count()
+    oldest = (
+        Decision.objects.filter(~decision_reviewed())
+        .order_by("created_at")
+        .values_list("created_at", flat=True)
+        .first()
     )
-    return Backlog(figures["n"], figures["oldest"])
-
-
-def latest_verdicts_by_outcome() -> dict[str, tuple[int, int]]:
-    """{decision outcome: (decisions reviewed, of which the latest verdict is agree)}."""
-    later = Review.objects.filter(decision=OuterRef("decision"), sequence__gt=OuterRef("sequence"))
-    rows = (
-        Review.objects.filter(~Exists(later))
-        .values("decision__outcome")
-        .annotate(reviewed=Count("id"), agreed=Count("id", filter=Q(verdict="agree")))
-        .order_by()
-    )
-    return {row["decision__outcome"]: (row["reviewed"], row["agreed"]) for row in rows}
+    return Backlog(Decision.objects.count() - reviewed, oldest)
 
 
 def chain_verification_latest() -> ChainVerification | None:
     return ChainVerification.objects.order_by("-finished_at", "-id").first()
+
+
+def practice_names(ids) -> dict[int, str]:
+    """{practice id: "Name (ODS code)"}."""
+    return {p.pk: f"{p.name} ({p.ods_code})" for p in Practice.objects.filter(pk__in=set(ids))}
+
+
+def policy_version_numbers(ids) -> dict[int, int]:
+    from policy.models import PolicyVersion
+
+    return dict(PolicyVersion.objects.filter(pk__in=set(ids)).values_list("pk", "number"))
+
+
+def clinician_names(ids) -> dict[int, str]:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in={i for i in ids if i is not None})
+    return {u.pk: u.get_full_name() or u.username for u in users}

@@ -150,6 +150,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
             ],
             "headers": _sort_headers(request.GET, sort),
             "export_url": reverse("review:export") + _query(request.GET, cursor=""),
+            "first_page_url": _query(request.GET, cursor=""),
             **(_pagination(request.GET, page) if page else {}),
         },
     )

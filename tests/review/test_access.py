@@ -10,6 +10,7 @@ GET_URLS = [
     ("review:next", []),
     ("review:sample", []),
     ("review:dashboard", []),
+    ("review:dashboard_csv", ["outcomes"]),
     ("review:export", []),
 ]
 POST_URLS = [("review:review", [REFERENCE]), ("review:verify", [])]

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.conftest import VALID_NHS_NUMBERS
+from tests.conftest import VALID_NHS_NUMBERS, make_user
 from tests.review.conftest import days_ago
 
 LIST = reverse("review:list")
@@ -284,3 +284,27 @@ def test_a_cursor_from_another_sort_order_starts_again_at_page_one(
     )
     response = reviewer_client.get(LIST, {"sort": "date", "cursor": cursor})
     assert response.context["page"].number == 1
+
+
+def test_sorting_by_practice_walks_practices_in_name_order_even_with_a_shared_name(
+    reviewer_client, make_decision, monkeypatch
+):
+    """The practice sort reads each practice's decisions from its index in turn; two
+    practices with the same name still interleave newest first, as one ORDER BY would."""
+    from triage.models import Practice
+
+    monkeypatch.setattr("review.selectors.review.PAGE_SIZE", 2)
+    twins = [Practice.objects.create(ods_code=f"C8109{i}", name="Ashby Surgery") for i in (1, 2)]
+    made = []
+    for index, practice in enumerate([*twins, twins[0], None, twins[1]]):
+        user = make_user(f"gp-sort-{index}", "GP", practice) if practice else None
+        made.append(make_decision(user=user, created_at=days_ago(10 - index)))
+    expected = [d.reference for d in sorted(made, key=lambda d: (d.practice.name, -d.sequence))]
+    seen, response = [], reviewer_client.get(LIST, {"sort": "practice"})
+    while True:
+        seen += references(response)
+        if not response.context["next_url"]:
+            break
+        response = reviewer_client.get(LIST + response.context["next_url"])
+    assert seen == expected
+    assert response.context["page"].number == 3

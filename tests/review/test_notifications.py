@@ -1,6 +1,5 @@
 """A "more information" verdict emails the practice: reference and link only; retried on failure."""
 
-import socket
 import uuid
 
 import pytest
@@ -9,6 +8,7 @@ from django.urls import reverse
 
 from review.models import PracticeContact, PracticeNotification, Review
 from review.services.reviews import review_record
+from tests.conftest import free_port
 from triage.nhs_number import nhs_number_format
 
 pytestmark = pytest.mark.django_db
@@ -29,13 +29,6 @@ def ask_for_more(reviewer_client, decision):
             "submission_key": str(uuid.uuid4()),
         },
     )
-
-
-def _free_port() -> int:
-    """A port nothing listens on (so: a mail server that is down, until one is started)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_more_information_emails_the_practice_with_reference_and_link_only(
@@ -66,34 +59,15 @@ def test_more_information_emails_the_practice_with_reference_and_link_only(
 
 
 def test_email_is_delivered_to_a_real_smtp_server(
-    make_decision, reviewer, contact, run_worker, settings
+    make_decision, reviewer, contact, run_worker, smtp_server
 ):
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    port = _free_port()
-    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = (
-            "127.0.0.1",
-            controller.server.sockets[0].getsockname()[1],
-        )
-        decision = make_decision()
-        review_record(
-            decision=decision, reviewer=reviewer, verdict="more_information",
-            submission_key=uuid.uuid4(),
-        )  # fmt: skip
-        run_worker()
-    finally:
-        controller.stop()
+    decision = make_decision()
+    review_record(
+        decision=decision, reviewer=reviewer, verdict="more_information",
+        submission_key=uuid.uuid4(),
+    )  # fmt: skip
+    run_worker()
+    received = smtp_server
     [message] = received
     assert message["To"] == "peakview.referrals@nhs.net"
     assert decision.reference in message["Subject"]
@@ -109,7 +83,7 @@ def test_smtp_down_keeps_the_verdict_logs_the_failure_and_retries(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
         "127.0.0.1",
-        _free_port(),
+        free_port(),
         2,
     )
     decision = make_decision()
@@ -134,7 +108,7 @@ def test_after_the_last_retry_the_notification_gives_up_and_says_so(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
         "127.0.0.1",
-        _free_port(),
+        free_port(),
         2,
     )
     decision = make_decision()

@@ -58,3 +58,18 @@ def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_review
     # append (savepoint, lock, tail, insert, release), version in effect, the decision's source
     # ("via API").
     assert with_five <= 20
+
+
+def test_dashboards_use_a_fixed_number_of_queries_however_many_decisions_and_practices(
+    reviewer_client, gp_client, make_decision, make_review, other_gp
+):
+    from tests.conftest import make_user
+    from triage.models import Practice
+
+    url, practice_url = reverse("review:dashboard"), reverse("review:practice_dashboard")
+    add_decisions(make_decision, make_review, other_gp, 5)
+    icb, own = queries_for(reviewer_client, url), queries_for(gp_client, practice_url)
+    third = make_user("thirdgp", "GP", Practice.objects.create(ods_code="C81003", name="Third"))
+    add_decisions(make_decision, make_review, third, 45)
+    assert queries_for(reviewer_client, url) == icb
+    assert queries_for(gp_client, practice_url) == own

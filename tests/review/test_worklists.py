@@ -1,14 +1,18 @@
 """Worklists, the new filters, the correct outcome on disagree, and bad input."""
 
+import datetime
 import json
+import re
 import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from review.models import Review
 from review.services.reviews import review_record
+from tests.review.conftest import days_ago
 from triage.models import AccessEvent
 from triage.nhs_number import nhs_number_format
 
@@ -67,6 +71,14 @@ def test_reviewer_clinician_and_condition_filters(
         ({"date_from_day": "1", "date_from_month": "13", "date_from_year": "2025"}, "a real date"),
         ({"date_from_day": "1", "date_from_month": "1", "date_from_year": "99999"}, "a real date"),
         (
+            {"date_from_day": "1", "date_from_month": "1", "date_from_year": "1066"},
+            "The &#x27;from&#x27; date must be between 2000 and 2100",
+        ),
+        (
+            {"date_to_day": "1", "date_to_month": "1", "date_to_year": "2999"},
+            "The &#x27;to&#x27; date must be between 2000 and 2100",
+        ),
+        (
             {"date_from_day": "2", "date_from_month": "3", "date_from_year": "2025",
              "date_to_day": "1", "date_to_month": "3", "date_to_year": "2025"},
             "The &#x27;to&#x27; date must be the same as or after the &#x27;from&#x27; date",
@@ -85,6 +97,28 @@ def test_a_cursor_past_the_end_shows_no_rows_rather_than_an_error(reviewer_clien
     make_decision()
     response = reviewer_client.get(LIST, {"cursor": "forged-or-stale"})
     assert response.status_code == 200
+
+
+def test_a_page_past_the_end_says_so_and_links_to_the_first_page(
+    reviewer_client, make_decision, monkeypatch
+):
+    """Page 2's link, followed after the filters narrowed the list to one page."""
+    monkeypatch.setattr("review.selectors.review.PAGE_SIZE", 2)
+    make_decision(created_at=days_ago(0, 11))
+    make_decision(created_at=days_ago(0, 10))
+    make_decision(created_at=days_ago(40))
+    page_two = reviewer_client.get(LIST).context["next_url"]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = reviewer_client.get(
+        f"{LIST}{page_two}&date_from_day={yesterday.day}&date_from_month={yesterday.month}"
+        f"&date_from_year={yesterday.year}"
+    )
+    assert response.status_code == 200
+    assert response.context["page"].number == 2 and response.context["page"].rows == []
+    body = response.content.decode()
+    assert "There are no decisions on page 2" in body
+    link = re.search(r'<p id="past-the-end">.*?<a href="([^"]+)">Go to the first page</a>', body)
+    assert link and "cursor" not in link.group(1) and "date_from_day" in link.group(1)
 
 
 def test_disagree_records_the_correct_outcome(reviewer_client, make_decision):
