@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from policy.engine import OUTCOME_CHOICES
 from core.charts import RateChart, StackedBarChart, rate_chart, series_list, stacked_bar_chart
+from policy.engine import OUTCOME_CHOICES
 from review.periods import Period
 from review.selectors.dashboard import (
     clinician_names,
