@@ -72,6 +72,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "fhir_api:guidance_response": frozenset(),
     # NHS CIS2 sign-in is off in the test settings (AUTH_METHODS=local).
     "nhs_login:": frozenset(),
+    # A practice's own figures: its GPs only (tests/review/test_dashboard.py).
+    "review:practice_dashboard": GP,
+    "review:practice_dashboard_csv": GP,
     "review:": REVIEWER,
     "triage:": GP,
     "otp:": ALL - {"anonymous"},
@@ -160,6 +163,7 @@ def test_access_matrix_from_the_urlconf(
         "id": str(personas["superuser"].pk),
         "app_label": "triage",
         "url": "auth/",  # the admin's catch-all: an app index
+        "table": "outcomes",  # one of the dashboard's tables, as CSV
     }
     wrong = []
     for route in routes():
