@@ -53,6 +53,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "impact:": ADMIN,
     # A GP of the decision's practice replies to a request for more information.
     "review:practice_reply": GP,
+    # A practice's own dashboard and its tables: for the practice's GPs, never reviewers.
+    "review:practice_dashboard": GP,
+    "review:practice_dashboard_csv": GP,
     # Only the reviewer who asked for an export downloads it (tests/review/test_jobs.py); the job
     # here is a chain verification, which has no file, so every persona gets 404.
     "review:job_download": frozenset(),
@@ -155,6 +158,7 @@ def test_access_matrix_from_the_urlconf(personas, gp, practice, policy_v1, polic
         "id": str(personas["superuser"].pk),
         "app_label": "triage",
         "url": "auth/",  # the admin's catch-all: an app index
+        "table": "outcomes",  # a dashboard table every dashboard has
     }
     wrong = []
     for route in routes():
