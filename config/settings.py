@@ -324,6 +324,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+# With autorefresh off, WhiteNoise walks every static file each time its middleware is built:
+# once per process in a server, but once per test client in the test suite (about a tenth of a
+# second each, minutes over the suite). The tests turn it on; it stays off in production.
+WHITENOISE_AUTOREFRESH = env_bool("DJANGO_STATIC_AUTOREFRESH", DEBUG)
 
 CRISPY_TEMPLATE_PACK = "nhsuk"
 CRISPY_ALLOWED_TEMPLATE_PACKS = ("nhsuk",)

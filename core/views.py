@@ -2,6 +2,7 @@
 and the privacy notice."""
 
 import sys
+from collections.abc import Callable
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.db import InterfaceError, OperationalError, connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -84,6 +86,25 @@ def session_keep_alive(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+def keeps_answers(view: Callable) -> Callable:
+    """Marks a POST view whose input is already stored before it runs (the submit of a referral
+    check: the answers live in the check row), so the 503 page can say nothing was lost."""
+    view.keeps_answers = True
+    return view
+
+
+def _keeps_answers(request: HttpRequest) -> bool:
+    # The failure may come from middleware, before Django resolved the URL: resolve it here
+    # (no database needed) and ask the view.
+    if request.method != "POST":
+        return False
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "keeps_answers", False)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: a database that is down or stalled gets the 503 page, anything else the 500.
 
@@ -93,13 +114,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     exc = sys.exc_info()[1]
     if isinstance(exc, OperationalError | InterfaceError):
-        # The submit of a referral check (/referrals/checks/<id>/check/): its answers are
-        # stored in the check row already, so nothing the GP entered is lost.
-        submitting = (
-            request.method == "POST"
-            and request.path.startswith("/referrals/")
-            and request.path.endswith("/check/")
-        )
-        body = render_to_string("503.html", {"submitting": submitting})
+        body = render_to_string("503.html", {"submitting": _keeps_answers(request)})
         return HttpResponse(body, status=503, headers={"Retry-After": "60"})
     return HttpResponseServerError(render_to_string("500.html"))

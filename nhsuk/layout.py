@@ -54,10 +54,11 @@ What renders where:
 - Plain field names (or `Field`) become a form group: label, hint (`help_text`), error
   message, and the widget with its own attrs (`autocomplete`, `inputmode`, `spellcheck`,
   a width class...). `RadioSelect`, `CheckboxSelectMultiple`, `CheckboxInput`, `Select`,
-  `Textarea` and `NHSDateInput` get their NHS.UK components without any layout object
-  (`HintedChoice` labels give item hints anywhere); use `Radios`/`Checkboxes` for hints
-  by value, revealed questions, dividers or "None" options. Ids follow the NHS.UK macros
-  (see triage/templatetags/nhsuk.py): radios are `id_<name>`, `id_<name>-2`...
+  `Textarea` and `NHSDateInput` (the widget of `nhsuk.dates.DateField`) get their NHS.UK
+  components without any layout object (`HintedChoice` labels give item hints anywhere);
+  use `Radios`/`Checkboxes` for hints by value, revealed questions, dividers or "None"
+  options. Ids follow the NHS.UK macros (see nhsuk/templatetags/nhsuk.py): radios are
+  `id_<name>`, `id_<name>-2`...
 - The error summary ("There is a problem", one `#id` link per error, form-wide errors
   unlinked) opens the form. If the page has an `<h1>` above the form, set
   `helper.show_error_summary = False` (or wrap the tag in
@@ -73,15 +74,13 @@ What renders where:
   filter in `{% load nhsuk %}` tests a form or a list of forms).
 """
 
-import datetime
-
 from crispy_forms import layout as crispy_layout
 from crispy_forms.layout import HTML, Div, Layout
 from crispy_forms.utils import TEMPLATE_PACK, render_field
-from django import forms
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
+from nhsuk.dates import NHSDateInput
 from nhsuk.templatetags.nhsuk import (
     OPT_CONDITIONALS,
     OPT_DIVIDERS,
@@ -147,49 +146,6 @@ class HintedChoice(str):
         obj = super().__new__(cls, label)
         obj.hint = hint
         return obj
-
-
-class NHSDateInput(forms.MultiWidget):
-    """Day, month and year boxes (the NHS.UK date input) for a `forms.DateField`.
-
-    The three boxes are posted as `<name>_day`, `<name>_month` and `<name>_year` and joined
-    into `YYYY-MM-DD`, which `DateField` parses; a bad date comes back as "Enter a valid
-    date" with what the user typed still in the boxes.
-    """
-
-    use_fieldset = True
-    nhsuk_date_input = True  # the pack renders it as the NHS.UK date input
-
-    def __init__(self, attrs: dict | None = None) -> None:
-        numeric = {"inputmode": "numeric"}
-        super().__init__(
-            {
-                "day": forms.TextInput(attrs=numeric),
-                "month": forms.TextInput(attrs=numeric),
-                "year": forms.TextInput(attrs=numeric),
-            },
-            attrs,
-        )
-
-    def id_for_label(self, id_: str) -> str:
-        # The pack gives the boxes ids <id>-day, <id>-month, <id>-year.
-        return f"{id_}-day" if id_ else ""
-
-    def decompress(self, value: object) -> list:
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        if isinstance(value, str) and value.count("-") == 2:
-            year, month, day = value.split("-")
-            return [day, month, year]
-        return [None, None, None]
-
-    def value_from_datadict(self, data, files, name: str) -> str | None:
-        day, month, year = (
-            (data.get(f"{name}_{part}") or "").strip() for part in ("day", "month", "year")
-        )
-        if not (day or month or year):
-            return None
-        return f"{year}-{month}-{day}"
 
 
 class Field(crispy_layout.Field):

@@ -1,80 +1,14 @@
 """Forms for the policy admin: edit a draft, publish it with dates."""
 
-import datetime
+from collections.abc import Iterable
 
 from django import forms
-from django.utils.text import capfirst
 
+from nhsuk.dates import DateField
 from policy import engine
 from policy.engine import CONDITION_CATEGORY_CHOICES
 from policy.models import SECTIONS, PolicyVersion
-from policy.services import DraftChanges
-
-
-class DateWidget(forms.MultiWidget):
-    """The NHS.UK date input: separate day, month and year boxes."""
-
-    template_name = "widgets/nhsuk_date.html"
-
-    def __init__(self, attrs=None):
-        numeric = {"inputmode": "numeric", "autocomplete": "off"}
-        super().__init__(
-            {
-                "day": forms.TextInput(numeric),
-                "month": forms.TextInput(numeric),
-                "year": forms.TextInput(numeric),
-            },
-            attrs,
-        )
-
-    def id_for_label(self, id_):
-        # The error summary links to the day box, the first of the three (Django numbers them).
-        return f"{id_}_0" if id_ else id_
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [value.day, value.month, value.year]
-        return [None, None, None]
-
-
-class DateField(forms.MultiValueField):
-    """A date from three boxes, with the NHS.UK error messages for each way it can go wrong."""
-
-    widget = DateWidget
-
-    def __init__(self, *, label_lower: str, **kwargs):
-        self.label_lower = label_lower
-        # The parts are optional one by one so that compress() can say which is missing.
-        fields = tuple(forms.CharField(required=False) for _ in range(3))
-        super().__init__(fields, require_all_fields=False, **kwargs)
-        self.error_messages["required"] = f"Enter {label_lower}"
-        self.error_messages["incomplete"] = (
-            f"{capfirst(label_lower)} must include a day, month and year"
-        )
-
-    def compress(self, data_list):
-        if not data_list or not any(data_list):
-            return None
-        day, month, year = (str(part or "").strip() for part in data_list)
-        missing = [
-            name
-            for name, part in zip(("day", "month", "year"), (day, month, year), strict=True)
-            if not part
-        ]
-        if missing:
-            raise forms.ValidationError(
-                f"{capfirst(self.label_lower)} must include a {' and '.join(missing)}"
-            )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
-            raise forms.ValidationError(
-                f"{capfirst(self.label_lower)} must be a real date, like 1 4 2027"
-            )
-        try:
-            return datetime.date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise forms.ValidationError(
-                f"{capfirst(self.label_lower)} must be a real date, like 1 4 2027"
-            ) from error
+from policy.services import DraftChanges, Problem
 
 
 class NhsukErrorClassMixin:
@@ -159,6 +93,21 @@ class PublishForm(NhsukErrorClassMixin, forms.Form):
                 "(recorded with the publication)",
                 required=False,
             )
+
+    def add_problems(self, problems: Iterable[Problem]) -> list[Problem]:
+        """Show the publish check's problems: next to this form's field, or form-wide when they
+        name none. Returns those about a part of the draft (fixed on the edit page instead)."""
+        elsewhere = []
+        for problem in problems:
+            if problem.field and problem.field not in self.fields:
+                elsewhere.append(problem)
+                continue
+            if not hasattr(self, "cleaned_data"):
+                # An unbound form has no cleaned_data, which add_error needs (a 500 before).
+                self.full_clean()
+                self.cleaned_data = {}
+            self.add_error(problem.field or None, problem.message)
+        return elsewhere
 
 
 class WithdrawForm(NhsukErrorClassMixin, forms.Form):

@@ -11,3 +11,8 @@ class ReviewConfig(AppConfig):
 
         # Every CHECKPOINT_EVERY decisions the worker signs a checkpoint (ADR 0062).
         chain_appended.connect(checkpoint_after_decisions, dispatch_uid="checkpoint_every")
+
+        # The GP's pages (triage) show review's notices through triage's hook.
+        from review import practice_notices
+
+        practice_notices.register()

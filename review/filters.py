@@ -9,11 +9,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.roles import GP, REVIEWER
-from nhsuk.layout import NHSDateInput
+from nhsuk.dates import DateField
 from policy.engine import CONDITION_CODES, OUTCOME_CHOICES
 from policy.models import PolicyVersion
 from policy.selectors import POLICY_SLUG
-from review.forms.review import DecisionFilterForm
+from review.forms.review import EARLIEST_YEAR, LATEST_YEAR, DecisionFilterForm
 from review.models import Review
 from review.selectors.practice import latest_reviews
 from review.selectors.review import DEFAULT_SORT, decision_entered_in_error, decision_reviewed
@@ -69,13 +69,20 @@ def _published_versions(request) -> QuerySet[PolicyVersion]:
     ).order_by("-number")
 
 
-def _date_filter(label: str, method: str) -> django_filters.DateFilter:
-    return django_filters.DateFilter(
+class NHSDateFilter(django_filters.Filter):
+    """A date typed into the NHS.UK date input (day, month and year boxes)."""
+
+    field_class = DateField
+
+
+def _date_filter(label: str, method: str) -> NHSDateFilter:
+    return NHSDateFilter(
         label=label,
+        label_lower=f"'{label}'",
         method=method,
-        widget=NHSDateInput,
         help_text="For example, 31 3 2025",
-        error_messages={"invalid": f"'{label}' must be a real date"},
+        min_year=EARLIEST_YEAR,
+        max_year=LATEST_YEAR,
     )
 
 

@@ -20,11 +20,14 @@ from django import forms, template
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
+from nhsuk.dates import PARTS as DATE_PARTS
+from nhsuk.dates import date_error_parts
+
 register = template.Library()
 
 SIZES = ("s", "m", "l", "xl")
 
-# Context keys the layout objects in triage/layout.py set while a field renders.
+# Context keys the layout objects in nhsuk/layout.py set while a field renders.
 OPT_HEADING = "nhsuk_heading"
 OPT_HEADING_LEVEL = "nhsuk_heading_level"
 OPT_SIZE = "nhsuk_size"
@@ -66,6 +69,7 @@ class DatePart:
     label: str
     width: int
     autocomplete: str
+    error: bool = False
 
 
 @dataclass
@@ -120,10 +124,19 @@ def field_id(bound_field: BoundField) -> str:
     return bound_field.field.widget.attrs.get("id") or bound_field.auto_id or bound_field.html_name
 
 
+def date_parts_in_error(bound_field: BoundField) -> set[str]:
+    """Which of a date input's boxes its errors are about (`nhsuk.dates.DateField` says)."""
+    return {part for error in bound_field.errors.as_data() for part in date_error_parts(error)}
+
+
 def error_target_id(bound_field: BoundField) -> str:
-    """The id an error summary link should jump to: the first input of the field."""
+    """The id an error summary link should jump to: the first input of the field in error."""
     widget = bound_field.field.widget
     base = field_id(bound_field)
+    if widget_kind(widget) == "date":
+        wrong = date_parts_in_error(bound_field)
+        first = next((part for part in DATE_PARTS if part in wrong), DATE_PARTS[0])
+        return f"{base}-{first}"
     if isinstance(widget, forms.MultiWidget):
         # Each multi-box widget says which box comes first; Django numbers them _0, _1...
         return widget.id_for_label(base) or f"{base}_0"
@@ -198,9 +211,10 @@ def _choice_items(bound_field: BoundField, base_id: str, kind: str, options: Map
     return items
 
 
-def _date_parts(bound_field: BoundField, base_id: str) -> list[DatePart]:
+def _date_parts(bound_field: BoundField, base_id: str, errors: list) -> list[DatePart]:
     widget = bound_field.field.widget
     context = widget.get_context(bound_field.html_name, bound_field.value(), {})
+    wrong = date_parts_in_error(bound_field) if errors else set()
     parts = []
     for suffix, subwidget in zip(
         widget.widgets_names, context["widget"]["subwidgets"], strict=True
@@ -214,6 +228,7 @@ def _date_parts(bound_field: BoundField, base_id: str) -> list[DatePart]:
                 label=part.capitalize(),
                 width=4 if part == "year" else 2,
                 autocomplete=subwidget["attrs"].get("autocomplete", ""),
+                error=part in wrong,
             )
         )
     return parts
@@ -270,7 +285,7 @@ def build_field_view(bound_field: BoundField, options: Mapping) -> FieldView:
     if kind in ("radios", "checkboxes"):
         view.items = _choice_items(bound_field, base_id, kind, options)
     elif kind == "date":
-        view.parts = _date_parts(bound_field, base_id)
+        view.parts = _date_parts(bound_field, base_id, errors)
     elif kind == "hidden":
         view.widget = bound_field.as_widget()
     else:

@@ -287,13 +287,7 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
         except DraftClosedError as error:
             return draft_closed_response(request, error.version)
         except PolicyError as error:
-            for problem in error.items:
-                if problem.field in form.fields:
-                    form.add_error(problem.field, problem.message)
-                elif problem.field:
-                    edit_problems.append(problem)
-                else:
-                    form.add_error(None, problem.message)
+            edit_problems = form.add_problems(error.items)
         else:
             messages.success(
                 request,
@@ -302,14 +296,7 @@ def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("policy:manage")
     elif request.method == "GET":
-        edit_problems = [p for p in content_problems(version) if p.field]
-        general = [p for p in content_problems(version) if not p.field]
-        if general:
-            # An unbound form keeps no cleaned_data, which add_error needs (a 500 before).
-            form.full_clean()
-            form.cleaned_data = {}
-            for problem in general:
-                form.add_error(None, problem.message)
+        edit_problems = form.add_problems(content_problems(version))
     return render(
         request,
         "policy/draft_publish.html",

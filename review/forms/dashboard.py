@@ -6,7 +6,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 
-from nhsuk.layout import HTML, Field, Layout, NHSDateInput, Radios
+from nhsuk.dates import DateField
+from nhsuk.layout import HTML, Field, Layout, Radios
 from review.forms.review import EARLIEST_YEAR, LATEST_YEAR, SUBMIT_BUTTON
 from review.periods import (
     CUSTOM,
@@ -30,13 +31,14 @@ CUSTOM_MAX_YEARS = 5
 DEFAULT_PERIOD = YEAR
 
 
-def _date_field(label: str) -> forms.DateField:
-    return forms.DateField(
+def _date_field(label: str) -> DateField:
+    return DateField(
         label=label,
+        label_lower=f"the {label.lower()}",
         required=False,
-        widget=NHSDateInput,
+        min_year=EARLIEST_YEAR,
+        max_year=LATEST_YEAR,
         help_text="For example, 1 4 2025",
-        error_messages={"invalid": f"The {label.lower()} must be a real date"},
     )
 
 

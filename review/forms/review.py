@@ -90,14 +90,8 @@ class DecisionFilterForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # Each date field refuses years outside EARLIEST_YEAR..LATEST_YEAR itself.
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        for name, label in (("date_from", "from"), ("date_to", "to")):
-            day = cleaned.get(name)
-            if day and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-                self.add_error(
-                    name, f"The '{label}' date must be between {EARLIEST_YEAR} and {LATEST_YEAR}"
-                )
-                start = end = None
         if start and end and start > end:
             self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date")
         return cleaned

@@ -129,7 +129,7 @@ def test_two_admins_one_draft_stale_save_refused_then_second_admin_approves_and_
     submit(second_page, "Approve and publish")
     summary = second_page.locator(".nhsuk-error-summary").first
     summary.get_by_role("link", name="Enter the date this version takes effect").click()
-    assert active_element_id(second_page) == "id_effective_from_0"
+    assert active_element_id(second_page) == "id_effective_from-day"
     fill_date(second_page, "When does this version take effect?", today)
     second_page.get_by_label("Who approved this version?").fill("CPAG")
     fill_date(second_page, "When was it approved?", today)

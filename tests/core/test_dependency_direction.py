@@ -1,6 +1,7 @@
 """Keeps the apps layered: core and nhsuk <- policy <- triage <- review, never the other way."""
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,64 @@ def test_direction_checker_flags_exactly_the_wrong_way_edges(tmp_path, app, sour
     (tmp_path / app).mkdir()
     (tmp_path / app / "module.py").write_text(source)
     assert bool(wrong_way_edges(tmp_path)) is flagged
+
+
+LOAD_TAG = re.compile(r"{%\s*load\s+([^%]+?)\s*%}")
+
+
+def _tag_library_owners(root: Path) -> dict[str, str]:
+    """Template tag library name -> the project app that defines it (<app>/templatetags/)."""
+    return {
+        path.stem: app
+        for app in ALLOWED
+        for path in (root / app / "templatetags").glob("*.py")
+        if path.stem != "__init__"
+    }
+
+
+def _app_templates(root: Path):
+    """(app, template) for templates/<app>/... and <app>/templates/..."""
+    for app in ALLOWED:
+        for folder in (root / "templates" / app, root / app / "templates"):
+            for path in sorted(folder.rglob("*.html")):
+                yield app, path
+
+
+def wrong_way_template_loads(root: Path) -> list[str]:
+    owners = _tag_library_owners(root)
+    edges = []
+    for app, path in _app_templates(root):
+        for match in LOAD_TAG.finditer(path.read_text(encoding="utf-8")):
+            words = match[1].split()
+            # `{% load a b %}` loads libraries; `{% load x y from lib %}` loads from `lib`.
+            libraries = words[words.index("from") + 1 :] if "from" in words else words
+            for library in libraries:
+                owner = owners.get(library)
+                if owner and owner != app and owner not in ALLOWED[app]:
+                    edges.append(f"{path.relative_to(root)} loads {library} ({owner})")
+    return edges
+
+
+def test_no_app_template_loads_tags_of_an_app_above_it():
+    assert wrong_way_template_loads(ROOT) == []
+
+
+@pytest.mark.parametrize(
+    ("template_dir", "source", "flagged"),
+    [
+        ("templates/triage", "{% load review_tags %}", True),
+        ("templates/triage", "{% load static triage_tags %}", False),
+        ("nhsuk/templates/nhsuk", "{% load  triage_tags  %}", True),
+        ("templates/policy", "{% load foo from review_tags %}", True),
+        ("templates/review", "{% load triage_tags review_tags %}", False),
+    ],
+)
+def test_template_checker_flags_exactly_the_wrong_way_loads(
+    tmp_path, template_dir, source, flagged
+):
+    for app, library in (("triage", "triage_tags"), ("review", "review_tags")):
+        (tmp_path / app / "templatetags").mkdir(parents=True)
+        (tmp_path / app / "templatetags" / f"{library}.py").write_text("")
+    (tmp_path / template_dir).mkdir(parents=True, exist_ok=True)
+    (tmp_path / template_dir / "page.html").write_text(source)
+    assert bool(wrong_way_template_loads(tmp_path)) is flagged

@@ -14,13 +14,13 @@ from django.contrib.messages.storage.base import Message
 from django.template import Context, Template
 from django.template.loader import render_to_string
 
+from nhsuk.dates import DateField
 from nhsuk.layout import (
     ButtonGroup,
     Checkboxes,
     Field,
     HintedChoice,
     Layout,
-    NHSDateInput,
     Radios,
     Submit,
 )
@@ -54,7 +54,7 @@ class ReferralForm(forms.Form):
         choices=[("cauda_equina", "Cauda equina symptoms"), ("none", "None of these")],
         widget=forms.CheckboxSelectMultiple,
     )
-    referral_date = forms.DateField(label="Date of referral", widget=NHSDateInput)
+    referral_date = DateField(label="Date of referral", label_lower="the date of referral")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -263,12 +263,14 @@ def test_exclusive_none_checkbox_is_marked_and_follows_an_or_divider():
     assert only(html, "legend", class_="nhsuk-fieldset__legend--m")
 
 
-def test_date_input_keeps_what_was_typed_and_marks_each_box_in_error():
+def test_date_input_keeps_what_was_typed_and_marks_only_the_box_in_error():
     html = render_form(invalid_form())
     day = only(html, "input", id="id_referral_date-day")
     assert (day["name"], day["value"], day["inputmode"]) == ("referral_date_day", "31", "numeric")
     assert "nhsuk-input--error" in day["class"].split()
-    assert only(html, "input", id="id_referral_date-year")["value"] == "2025"
+    year = only(html, "input", id="id_referral_date-year")
+    assert year["value"] == "2025"
+    assert "nhsuk-input--error" not in year["class"].split()
     assert only(html, "fieldset", role="group")["aria-describedby"] == "id_referral_date-error"
 
 

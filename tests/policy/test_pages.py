@@ -1,6 +1,7 @@
 """The policy pages: public versions with stable anchors, and the admin's draft-to-publish flow."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -170,17 +171,19 @@ def test_admin_drafts_diffs_and_a_second_admin_publishes_through_the_pages(
 
 
 @pytest.mark.parametrize(
-    ("parts", "message"),
+    ("parts", "message", "first_wrong"),
     [
-        (("", "", ""), "Enter the date this version takes effect"),
-        (("1", "", "2030"), "must include a month"),
-        (("31", "2", "2030"), "must be a real date"),
-        (("x", "2", "2030"), "must be a real date"),
+        (("", "", ""), "Enter the date this version takes effect", "day"),
+        (("1", "", "2030"), "must include a month", "month"),
+        (("31", "2", "2030"), "must be a real date", "day"),
+        (("x", "2", "2030"), "must be a real date", "day"),
+        (("1", "2", "30"), "must be between", "year"),
     ],
 )
 def test_publish_date_errors_are_next_to_the_field_and_linked_on_the_same_page(
-    policy_admin_client, policy_v1, parts, message
+    policy_admin_client, policy_v1, parts, message, first_wrong
 ):
+    # The summary links to the first box in error; the boxes keep what was typed.
     draft = start_draft(policy_admin_client)
     data = dict(
         zip(
@@ -192,8 +195,12 @@ def test_publish_date_errors_are_next_to_the_field_and_linked_on_the_same_page(
     response = policy_admin_client.post(reverse("policy:draft_publish", args=[draft.pk]), data)
     body = response.content.decode()
     assert response.status_code == 400
-    assert 'href="#id_effective_from_0"' in body
+    assert f'href="#id_effective_from-{first_wrong}"' in body
     assert message in body.split('id="id_effective_from-error"')[1][:300]
+    for part, typed in zip(("day", "month", "year"), parts, strict=True):
+        box = re.search(rf'<input [^>]*id="id_effective_from-{part}"[^>]*>', body)[0]
+        assert (f'value="{typed}"' in box) if typed else ("value=" not in box)
+        assert ("nhsuk-input--error" in box) is (part == first_wrong or parts == ("", "", ""))
     assert PolicyVersion.objects.get(pk=draft.pk).status == "draft"
 
 
@@ -206,7 +213,7 @@ def test_publish_in_the_past_is_refused_next_to_the_date_field(
         reverse("policy:draft_publish", args=[draft.pk]), publish_data(past)
     )
     body = response.content.decode()
-    assert 'href="#id_effective_from_0">The date this version takes effect must be today' in body
+    assert 'href="#id_effective_from-day">The date this version takes effect must be today' in body
     assert "must be today or in the future" in body.split('id="id_effective_from-error"')[1][:300]
     assert PolicyVersion.objects.get(pk=draft.pk).status == "draft"
 

@@ -172,7 +172,7 @@ def test_decisions_entered_in_error_are_left_out_and_said(reviewer_client, make_
             {"period": "custom", "date_from_day": "1", "date_from_month": "1",
              "date_from_year": "99999999", "date_to_day": "1", "date_to_month": "1",
              "date_to_year": "2025"},
-            "The start date must be a real date",
+            "The start date must be between 2000 and 2100",
         ),
     ],
 )  # fmt: skip

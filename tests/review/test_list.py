@@ -161,7 +161,7 @@ def test_search_with_a_bad_term_explains_the_format(
         ),
         (
             {"date_from_day": "x", "date_from_month": "", "date_from_year": ""},
-            "&#x27;Decided on or after&#x27; must be a real date",
+            "&#x27;Decided on or after&#x27; must include a month and year",
         ),
     ],
 )

@@ -43,12 +43,14 @@ REFUSED = {
 
 @pytest.fixture
 def app_connection(transactional_db, policy_v1):
+    # The role is the server's, shared by parallel test workers: another may make it first.
+    create = sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(APP_ROLE)).as_string()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE])
-        if cursor.fetchone() is None:
-            cursor.execute(
-                sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(APP_ROLE)).as_string()
-            )
+        cursor.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+            f"'{APP_ROLE}') THEN {create}; END IF; "
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"
+        )
     call_command("db_grants", app_role=APP_ROLE)
     params = connection.get_connection_params()
     for key in ("cursor_factory", "context", "password", "prepare_threshold"):

@@ -106,6 +106,16 @@ def test_database_failure_on_submit_says_the_answers_are_kept(gp, database_down)
     assert "Your answers have not been lost" in response.content.decode()
 
 
+def test_database_failure_on_a_question_does_not_claim_the_answers_are_kept(gp, database_down):
+    # Only the check page's submit has its answers stored already; a question's do not.
+    client = Client(raise_request_exception=False, enforce_csrf_checks=False)
+    client.cookies["sessionid"] = "a" * 32
+    check_id = "0b4f2e8c-5d1a-4c3e-9f7a-2b6d8e1c4a90"
+    response = client.post(reverse("triage:step", args=[check_id, "symptoms"]), {})
+    assert response.status_code == 503
+    assert "Your answers have not been lost" not in response.content.decode()
+
+
 def test_a_held_chain_lock_times_out_instead_of_hanging(settings, gp, practice, policy_v1):
     """Another session holds the decision chain's lock; the append gives up with an error."""
     import uuid

@@ -1,8 +1,10 @@
 """Template filters for referral records."""
 
 from django import template
+from django.utils.safestring import SafeString, mark_safe
 
 from triage.nhs_number import nhs_number_format
+from triage.notices import DecisionTag, decision_banners, decision_tags
 
 register = template.Library()
 
@@ -11,3 +13,22 @@ register = template.Library()
 def nhs_number(digits: str) -> str:
     """An NHS number as the NHS writes it: 3-3-4, for example 943 476 5919."""
     return nhs_number_format(digits) if digits else ""
+
+
+@register.simple_tag
+def notice_tags(decisions) -> dict[int, list[DecisionTag]]:
+    """{% notice_tags page.object_list as tags %}: other apps' tags by decision id (one query)."""
+    return decision_tags(decisions)
+
+
+@register.filter
+def tags_for(tags: dict, decision_id: int) -> list[DecisionTag]:
+    """{% for tag in tags|tags_for:decision.pk %}: the tags of one decision."""
+    return tags.get(decision_id, [])
+
+
+@register.simple_tag
+def notice_banners(decision) -> SafeString:
+    """{% notice_banners decision %}: other apps' banners for the decision page."""
+    # Each banner is rendered from the registering app's own (autoescaped) template.
+    return mark_safe("".join(decision_banners(decision)))  # noqa: S308

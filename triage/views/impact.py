@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from core.csv_cells import csv_lines
 from core.roles import POLICY_ADMIN, role_required
-from policy.forms import DateField
+from nhsuk.dates import DateField
 from policy.selectors import policy_version_get, policy_version_in_effect
 from triage.services.impact import (
     PeriodError,
@@ -24,8 +24,21 @@ AFFECTED_SHOWN = 200
 
 
 class PeriodForm(forms.Form):
-    start = DateField(label="From", label_lower="the start date", help_text="For example, 1 4 2026")
-    end = DateField(label="To", label_lower="the end date", help_text="For example, 31 3 2027")
+    # Any year a date can have: impact_period_check says what this service's period allows.
+    start = DateField(
+        label="From",
+        label_lower="the start date",
+        help_text="For example, 1 4 2026",
+        min_year=1,
+        max_year=9999,
+    )
+    end = DateField(
+        label="To",
+        label_lower="the end date",
+        help_text="For example, 31 3 2027",
+        min_year=1,
+        max_year=9999,
+    )
 
     def clean(self):
         data = super().clean()

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.roles import GP, role_required
+from core.views import keeps_answers
 from triage.forms.questionnaire import (
     ConditionsForm,
     DecompressionForm,
@@ -217,6 +218,7 @@ def step(request: HttpRequest, clinician, check: ReferralCheck, step: str) -> Ht
     )
 
 
+@keeps_answers
 @check_view
 @require_http_methods(["GET", "POST"])
 def check_answers(request: HttpRequest, clinician, check: ReferralCheck) -> HttpResponse:
