@@ -1,5 +1,7 @@
 """What a GP may read: their own practice's decisions, and nothing else."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -11,10 +13,26 @@ def clinician_for_user(user) -> Clinician | None:
     return Clinician.objects.select_related("practice").filter(user=user).first()
 
 
+# The columns the start page's list shows, and nothing else: never a decision's JSON (answers,
+# findings, advice), which would be decoded for every row. Query-count tests pin this.
+DECISION_LIST_FIELDS = (
+    "reference",
+    "sequence",
+    "created_at",
+    "nhs_number",
+    "outcome",
+    "clinician__first_name",
+    "clinician__last_name",
+    "clinician__username",
+    "correction__id",
+)
+
+
 def decision_list_for_practice(*, practice: Practice, search: str = "") -> QuerySet[Decision]:
     decisions = (
         Decision.objects.filter(practice=practice)
-        .select_related("clinician", "policy_version", "correction")
+        .select_related("clinician", "correction")
+        .only(*DECISION_LIST_FIELDS)
         .order_by("-sequence")
     )
     search = search.strip()
@@ -25,6 +43,37 @@ def decision_list_for_practice(*, practice: Practice, search: str = "") -> Query
             condition |= Q(nhs_number=digits)
         decisions = decisions.filter(condition)
     return decisions
+
+
+@dataclass(frozen=True)
+class DecisionPage:
+    """One page of a practice's decisions, found without counting them all (no COUNT(*))."""
+
+    object_list: list[Decision]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def decision_page_for_practice(
+    *, practice: Practice, search: str = "", page: str | int | None = 1, size: int = 20
+) -> DecisionPage:
+    """Page `page` (1 for anything that is not a positive number) of the practice's decisions,
+    newest first. Reads one row more than it shows to know whether there is a next page."""
+    try:
+        number = max(1, int(page or 1))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * size
+    rows = list(
+        decision_list_for_practice(practice=practice, search=search)[start : start + size + 1]
+    )
+    if not rows and number > 1:
+        return decision_page_for_practice(practice=practice, search=search, page=1, size=size)
+    return DecisionPage(object_list=rows[:size], number=number, has_next=len(rows) > size)
 
 
 def decision_get_for_practice(*, reference: str, practice: Practice) -> Decision:
