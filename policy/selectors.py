@@ -32,9 +32,13 @@ def policy_version_published_list(*, policy: Policy | None = None) -> QuerySet[P
     return policy.versions.filter(status=PolicyVersion.Status.PUBLISHED).order_by("-number")
 
 
+def _live(versions: QuerySet[PolicyVersion]) -> QuerySet[PolicyVersion]:
+    return versions.filter(status=PolicyVersion.Status.PUBLISHED, withdrawal__isnull=True)
+
+
 def policy_version_live_list(*, policy: Policy) -> QuerySet[PolicyVersion]:
     """Published versions that have not been withdrawn: the candidates for being in effect."""
-    return policy_version_published_list(policy=policy).filter(withdrawal__isnull=True)
+    return _live(policy.versions.all()).order_by("-number")
 
 
 def policy_version_in_effect(
@@ -46,11 +50,13 @@ def policy_version_in_effect(
     publish checks all ask here.
     """
     on = on or timezone.localdate()
-    policy = policy or Policy.objects.filter(slug=POLICY_SLUG).first()
-    if policy is None:
-        return None
+    if policy is not None:
+        versions = policy.versions.all()
+    else:
+        # One query with the policy joined, not one for the policy and one for the version.
+        versions = PolicyVersion.objects.filter(policy__slug=POLICY_SLUG)
     return (
-        policy_version_live_list(policy=policy)
+        _live(versions)
         .filter(effective_from__lte=on)
         .order_by("-effective_from", "-number")
         .first()

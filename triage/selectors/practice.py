@@ -10,6 +10,11 @@ from triage.references import reference_normalise
 
 
 def clinician_for_user(user) -> Clinician | None:
+    """The user's clinician link with its practice; no query when the sign-in backend
+    (triage.auth) already read it with the user."""
+    related = user.__class__.clinician.related  # __class__: request.user is a lazy proxy
+    if related.is_cached(user):
+        return related.get_cached_value(user)
     return Clinician.objects.select_related("practice").filter(user=user).first()
 
 
