@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from policy.selectors import policy_version_heavy_fields, policy_version_whole
 from triage.models import Clinician, Decision, Practice
 from triage.references import reference_normalise
 
@@ -83,11 +84,15 @@ def decision_page_for_practice(
 
 def decision_get_for_practice(*, reference: str, practice: Practice) -> Decision:
     """404, not 403, for another practice's decision: references cannot be probed."""
-    decision = (
+    found = (
         Decision.objects.select_related("practice", "clinician", "policy_version__policy")
-        .filter(reference=reference, practice=practice)
-        .first()
+        .defer(*policy_version_heavy_fields("policy_version__"))
+        .filter(reference=reference, practice=practice)[:1]
     )
+    decision = next(iter(found), None)
     if decision is None:
         raise Http404("No decision with that reference at your practice")
+    policy = decision.policy_version.policy
+    decision.policy_version = policy_version_whole(decision.policy_version)
+    decision.policy_version.policy = policy
     return decision

@@ -128,7 +128,7 @@ def _answers_from_decision(answers: Mapping) -> dict:
 def check_start(*, user, practice, corrects: Decision | None = None) -> ReferralCheck:
     """A new check under the policy version in effect now; pre-filled when it corrects a
     decision entered in error (the NHS number stays editable on the first page)."""
-    version = policy_version_in_effect()
+    version = policy_version_in_effect(from_memory=True)
     if version is None:
         raise NoPolicyInEffect("No published policy version is in effect")
     now = timezone.now()
@@ -158,9 +158,9 @@ def _locked(check_id: uuid.UUID, user) -> ReferralCheck:
     check = (
         ReferralCheck.objects.select_for_update(of=("self",))
         .select_related("practice")
-        .filter(pk=check_id, clinician=user)
-        .first()
+        .filter(pk=check_id, clinician=user)[:1]
     )
+    check = next(iter(check), None)
     if check is None:
         raise CheckGone(CheckGone.__doc__)
     return check
@@ -222,7 +222,7 @@ def check_submit(*, check_id: uuid.UUID, user, urgent: bool = False) -> SubmitRe
             return SubmitResult(check.decision, created=False)
         if not urgent and not check_can_visit(check, CHECK):
             raise StepNotReached(check_next_step(check))
-        current = policy_version_in_effect()
+        current = policy_version_in_effect(from_memory=True)
         if not urgent and current is not None and current.pk != check.policy_version_id:
             check.policy_version = current
             check.updated_at = timezone.now()
