@@ -107,8 +107,12 @@ def policy_version_whole(version: PolicyVersion) -> PolicyVersion:
                 _frozen.clear()
             _frozen[key] = whole
     # A copy for each caller: a related object cached on it (version.policy, whose title may
-    # change) then lives as long as the request, not as long as the process.
-    return copy.copy(whole)
+    # change) then lives as long as the request, not as long as the process. The policy the
+    # caller's query already joined is kept.
+    whole = copy.copy(whole)
+    if PolicyVersion.policy.is_cached(version):
+        whole.policy = version.policy
+    return whole
 
 
 def policy_version_frozen_clear() -> None:

@@ -92,7 +92,5 @@ def decision_get_for_practice(*, reference: str, practice: Practice) -> Decision
     decision = next(iter(found), None)
     if decision is None:
         raise Http404("No decision with that reference at your practice")
-    policy = decision.policy_version.policy
-    decision.policy_version = policy_version_whole(decision.policy_version)
-    decision.policy_version.policy = policy
+    decision.policy_version = policy_version_whole(decision.policy_version)  # from memory
     return decision
