@@ -142,3 +142,20 @@ def test_the_decision_page_reads_its_correction_once(warm_gp_client, gp, policy_
     queries = captured(warm_gp_client, "GET", url)
     assert sum('FROM "triage_decisioncorrection"' in q for q in queries) == 1
     assert len(queries) <= 7, "\n".join(queries)
+
+
+def test_a_role_taken_away_applies_on_the_next_page(warm_gp_client, gp):
+    """Roles are read with the user on every request (triage.auth), never kept in the session."""
+    gp.groups.clear()
+    assert warm_gp_client.get(START).status_code == 403
+
+
+def test_a_gp_moved_to_another_practice_sees_that_practice_on_the_next_page(
+    warm_gp_client, gp, policy_v1
+):
+    from triage.models import Practice
+
+    other = Practice.objects.create(ods_code="C99999", name="Moorside Surgery")
+    gp.clinician.practice = other
+    gp.clinician.save()
+    assert "Moorside Surgery" in warm_gp_client.get(START).content.decode()
