@@ -149,9 +149,10 @@ class Page:
 
 
 def nhs_number_random(rng: random.Random) -> str:
-    """A random NHS number with a valid modulus 11 check digit."""
+    """A random NHS number with a valid modulus 11 check digit, in a range issued to patients
+    in England (4xx xxx xxxx): the service refuses numbers outside the issued ranges."""
     while True:
-        digits = [rng.randint(0, 9) for _ in range(9)]
+        digits = [4] + [rng.randint(0, 9) for _ in range(8)]
         check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
         if check == 11:
             check = 0
@@ -693,13 +694,16 @@ def part_wrk(args, env) -> None:
         cookies = ["; ".join(f"{k}={v}" for k, v in c.cookies.items()) for c, _, _ in sessions]
         _, landing, question = sessions[0]
         question = urllib.parse.urlsplit(question).path
+        # A check answers only to the GP who started it: the question page is driven with the
+        # sessions of that GP (every len(GPS)-th one), or the others would measure 404s.
+        owner = cookies[:: len(GPS)]
         for path, who in (
             ("/healthz", None),
             ("/accessibility/", cookies),
             ("/sign-in/", None),
             ("/policy/", cookies),
             (landing, cookies),
-            (question, cookies),
+            (question, owner),
         ):
             rows.append(
                 (

@@ -111,6 +111,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.sessions.SessionIdleRenewalMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "core.two_factor.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -224,7 +225,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that reads the user's roles and practice with the user (one query).
+    "triage.auth.UserWithRolesBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -259,13 +261,14 @@ PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if env_bool("DJANGO_BEHIND_PROXY",
 AXES_CLIENT_IP_CALLABLE = "core.throttle.client_address"
 AXES_RESET_ON_SUCCESS = True
 
-# Sessions expire after inactivity (each request renews the cookie).
+# Sessions expire after inactivity: core.sessions renews a signed-in session at most once a
+# minute (ADR 0080) instead of rewriting it on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 # The timeout warning dialog opens this long before the idle sign-out (static/js/timeout.js).
 SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
 # Unsubmitted referral checks untouched for this long are deleted by referral_drafts_purge.
 REFERRAL_DRAFT_DAYS = env_int("REFERRAL_DRAFT_DAYS", 30)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from core.roles import GP, POLICY_ADMIN, REVIEWER, user_roles
+from core.sessions import session_seconds_left
 
 NAVIGATION = (
     (GP, "Referrals", "triage:start"),
@@ -29,12 +30,13 @@ def navigation(request: HttpRequest) -> dict:
 
 
 def session_timeout(request: HttpRequest) -> dict:
-    """When the timeout warning opens: the idle sign-out and how long before it to warn."""
+    """When the timeout warning opens: the seconds the session has left (it is renewed at most
+    once a minute, core.sessions) and how long before the sign-out to warn."""
+    session = getattr(request, "session", None)
+    idle = session_seconds_left(session) if session is not None else settings.SESSION_COOKIE_AGE
     return {
-        "session_idle_seconds": settings.SESSION_COOKIE_AGE,
-        "session_warning_seconds": min(
-            settings.SESSION_WARNING_SECONDS, settings.SESSION_COOKIE_AGE
-        ),
+        "session_idle_seconds": idle,
+        "session_warning_seconds": min(settings.SESSION_WARNING_SECONDS, idle),
     }
 
 

@@ -6,6 +6,7 @@ entered a code from their authenticator app: first setting it up (a QR code and 
 secret to type), then on every sign-in.
 """
 
+import functools
 from base64 import b32encode
 from collections.abc import Callable
 from urllib.parse import quote
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import get_urlconf, path, reverse
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -136,14 +137,20 @@ class RequireSecondFactorMiddleware:
 
     @staticmethod
     def _exempt(path_: str) -> bool:
-        open_paths = (
-            reverse("otp:setup"),
-            reverse("otp:verify"),
-            reverse("logout"),
-            reverse("login"),
-            reverse("healthz"),
-            reverse("accessibility"),
-            reverse("policy:current"),
-            "/static/",
-        )
+        open_paths = _open_paths(get_urlconf())
         return path_.startswith(open_paths) and not path_.startswith("/policy/manage/")
+
+
+@functools.lru_cache(maxsize=8)
+def _open_paths(urlconf: str | None) -> tuple[str, ...]:
+    """The paths open without a second factor, reversed once per URLconf, not per request."""
+    return (
+        reverse("otp:setup", urlconf=urlconf),
+        reverse("otp:verify", urlconf=urlconf),
+        reverse("logout", urlconf=urlconf),
+        reverse("login", urlconf=urlconf),
+        reverse("healthz", urlconf=urlconf),
+        reverse("accessibility", urlconf=urlconf),
+        reverse("policy:current", urlconf=urlconf),
+        "/static/",
+    )

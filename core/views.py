@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.forms import SignInForm
 from core.roles import start_page_for
+from core.sessions import session_renew
 
 
 @login_required
@@ -78,11 +79,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 @require_POST
 @never_cache
 def session_keep_alive(request: HttpRequest) -> HttpResponse:
-    """ "Stay signed in": the request itself renews the session (SESSION_SAVE_EVERY_REQUEST).
+    """ "Stay signed in": renews the session for a whole idle period (core.sessions).
     204 when signed in; 401, not a redirect to sign-in, when the session has already gone."""
     if not request.user.is_authenticated:
         return HttpResponse(status=401)
-    request.session.modified = True
+    session_renew(request.session, force=True)
     return HttpResponse(status=204)
 
 

@@ -19,6 +19,7 @@ from core.views import SignInView as LocalSignInView
 from nhs_login.claims import AccessRefused
 from nhs_login.provider import cis2_client
 from nhs_login.services import cis2_access_from_claims, cis2_user_sync
+from triage.auth import BACKEND
 
 logger = logging.getLogger(__name__)
 SESSION_ID_TOKEN = "cis2_id_token"  # noqa: S105 - a session key, not a secret
@@ -94,7 +95,7 @@ def cis2_callback(request: HttpRequest) -> HttpResponse:
         return render(request, "nhs_login/refused.html", {"reason": str(exc)}, status=403)
     user = cis2_user_sync(access=access)
     next_url = request.session.pop(SESSION_NEXT, None)
-    auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    auth.login(request, user, backend=BACKEND)
     request.session[SESSION_ID_TOKEN] = token["id_token"]
     return redirect(next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 

@@ -1,13 +1,15 @@
 """Reads of policies and their versions, and the one rule for the version in effect on a date."""
 
+import copy
 import datetime
+import threading
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from policy.models import Policy, PolicyEditEvent, PolicyScenario, PolicyVersion
+from policy.models import SECTION_FIELDS, Policy, PolicyEditEvent, PolicyScenario, PolicyVersion
 
 POLICY_SLUG = "lumbar-spinal-fusion"
 
@@ -32,29 +34,90 @@ def policy_version_published_list(*, policy: Policy | None = None) -> QuerySet[P
     return policy.versions.filter(status=PolicyVersion.Status.PUBLISHED).order_by("-number")
 
 
+def _live(versions: QuerySet[PolicyVersion]) -> QuerySet[PolicyVersion]:
+    return versions.filter(status=PolicyVersion.Status.PUBLISHED, withdrawal__isnull=True)
+
+
 def policy_version_live_list(*, policy: Policy) -> QuerySet[PolicyVersion]:
     """Published versions that have not been withdrawn: the candidates for being in effect."""
-    return policy_version_published_list(policy=policy).filter(withdrawal__isnull=True)
+    return _live(policy.versions.all()).order_by("-number")
 
 
 def policy_version_in_effect(
-    *, policy: Policy | None = None, on: datetime.date | None = None
+    *, policy: Policy | None = None, on: datetime.date | None = None, from_memory: bool = False
 ) -> PolicyVersion | None:
     """The version in effect on `on` (default today); see IN_EFFECT_RULE.
 
     This is the only place the rule is written: the questionnaire, the timeline and the
-    publish checks all ask here.
+    publish checks all ask here. `from_memory`, for pages that only read the version: the row
+    is read without its large fields and the whole version comes from policy_version_whole.
     """
     on = on or timezone.localdate()
-    policy = policy or Policy.objects.filter(slug=POLICY_SLUG).first()
-    if policy is None:
-        return None
-    return (
-        policy_version_live_list(policy=policy)
+    if policy is not None:
+        versions = policy.versions.all()
+    else:
+        # One query with the policy joined, not one for the policy and one for the version.
+        versions = PolicyVersion.objects.filter(policy__slug=POLICY_SLUG)
+    if from_memory:
+        versions = versions.defer(*policy_version_heavy_fields())
+    version = (
+        _live(versions)
         .filter(effective_from__lte=on)
         .order_by("-effective_from", "-number")
         .first()
     )
+    return policy_version_whole(version) if from_memory and version is not None else version
+
+
+# Published versions kept whole in this process's memory ------------------------------------
+#
+# A published version can never change: the trigger published_version_immutable refuses every
+# UPDATE and DELETE of its row (withdrawal is a row of its own). So once read, a published
+# version can be kept and handed out again instead of re-reading and decoding its ~20 KB of
+# policy text and JSON on every page of a referral check. The key carries the content hash and
+# the publication time as well as the id, so even an id reused after a test database is reset
+# cannot return another version. Drafts are never kept.
+
+# The large fields: left out of the row a page joins, then taken from memory.
+VERSION_HEAVY_FIELDS = (*SECTION_FIELDS, "rules", "questions", "wording")
+_FROZEN_SIZE = 16
+_frozen: dict[tuple, PolicyVersion] = {}
+_frozen_lock = threading.Lock()
+
+
+def policy_version_heavy_fields(prefix: str = "") -> tuple[str, ...]:
+    """The version's large fields, for .defer() on a query that joins the version (`prefix`
+    is the relation path, e.g. "policy_version__")."""
+    return tuple(prefix + field for field in VERSION_HEAVY_FIELDS)
+
+
+def policy_version_whole(version: PolicyVersion) -> PolicyVersion:
+    """`version` with every field loaded: a published one from this process's memory (read
+    once), a draft or discarded one read again. Use after deferring the heavy fields."""
+    if version.status != PolicyVersion.Status.PUBLISHED:
+        return PolicyVersion.objects.get(pk=version.pk)
+    key = (version.pk, version.content_hash, version.published_at)
+    whole = _frozen.get(key)
+    if whole is None:
+        whole = PolicyVersion.objects.get(
+            pk=version.pk, status=PolicyVersion.Status.PUBLISHED, content_hash=version.content_hash
+        )
+        with _frozen_lock:
+            if len(_frozen) >= _FROZEN_SIZE:
+                _frozen.clear()
+            _frozen[key] = whole
+    # A copy for each caller: a related object cached on it (version.policy, whose title may
+    # change) then lives as long as the request, not as long as the process. The policy the
+    # caller's query already joined is kept.
+    whole = copy.copy(whole)
+    if PolicyVersion.policy.is_cached(version):
+        whole.policy = version.policy
+    return whole
+
+
+def policy_version_frozen_clear() -> None:
+    with _frozen_lock:
+        _frozen.clear()
 
 
 def policy_version_scheduled_list(

@@ -64,9 +64,14 @@ class PolicyVersionFilter(django_filters.ModelChoiceFilter):
 
 
 def _published_versions(request) -> QuerySet[PolicyVersion]:
-    return PolicyVersion.objects.filter(
-        policy__slug=POLICY_SLUG, status=PolicyVersion.Status.PUBLISHED
-    ).order_by("-number")
+    # Only what the select list shows: a version's text and JSON are tens of kilobytes.
+    return (
+        PolicyVersion.objects.filter(
+            policy__slug=POLICY_SLUG, status=PolicyVersion.Status.PUBLISHED
+        )
+        .only("id", "number")
+        .order_by("-number")
+    )
 
 
 class NHSDateFilter(django_filters.Filter):

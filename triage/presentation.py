@@ -255,7 +255,7 @@ def questionnaire_page_text(version, *, step_number: int = 0, step_count: int = 
 
 def start_page_text() -> dict:
     """The start page's words, from the policy version in effect (the seed's if none is)."""
-    version = policy_version_in_effect()
+    version = policy_version_in_effect(from_memory=True)
     wording = version_wording(version) if version is not None else seed_wording()
     start = wording["start"]
     return {"start": start, "before_you_start": render_markdown(start["before_you_start"])}
@@ -281,7 +281,7 @@ def startback_context(decision: Decision, *, form=None, offer: bool = True) -> d
             .replace("{total}", str(score.total))
             .replace("{psychosocial}", str(score.psychosocial)),
         }
-    offered = offer and startback_offered(decision)
+    offered = offer and startback_offered(decision, scored=score is not None)
     if offered and form is None:
         form = StartBackForm(
             version=version,

@@ -15,7 +15,7 @@ from policy.selectors import (
 
 
 def _render_version(request: HttpRequest, version, *, is_current_page: bool) -> HttpResponse:
-    current = policy_version_in_effect(policy=version.policy)
+    current = version if is_current_page else policy_version_in_effect(policy=version.policy)
     return render(
         request,
         "policy/version_detail.html",
@@ -32,7 +32,7 @@ def _render_version(request: HttpRequest, version, *, is_current_page: bool) -> 
 
 @require_GET
 def current(request: HttpRequest) -> HttpResponse:
-    version = policy_version_in_effect()
+    version = policy_version_in_effect(from_memory=True)
     if version is None:
         raise Http404("No policy version is in effect yet")
     return _render_version(request, version, is_current_page=True)

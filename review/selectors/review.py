@@ -17,6 +17,7 @@ from django.db.models.functions import MD5, Concat
 from django.http import Http404
 from django.utils import timezone
 
+from policy.selectors import policy_version_heavy_fields, policy_version_whole
 from review.models import Review
 from triage.models import AccessEvent, Decision, DecisionCorrection, Practice, ReferralCheck
 from triage.sources import decision_sources
@@ -89,13 +90,15 @@ def decision_list_for_review() -> QuerySet[Decision]:
 
 
 def decision_get_for_review(*, reference: str) -> Decision:
-    decision = (
+    found = (
         Decision.objects.select_related("practice", "clinician", "policy_version__policy")
-        .filter(reference=reference)
-        .first()
+        .defer(*policy_version_heavy_fields("policy_version__"))
+        .filter(reference=reference)[:1]
     )
+    decision = next(iter(found), None)
     if decision is None:
         raise Http404("No decision with that reference")
+    decision.policy_version = policy_version_whole(decision.policy_version)  # from memory
     return decision
 
 

@@ -128,7 +128,7 @@ def _answers_from_decision(answers: Mapping) -> dict:
 def check_start(*, user, practice, corrects: Decision | None = None) -> ReferralCheck:
     """A new check under the policy version in effect now; pre-filled when it corrects a
     decision entered in error (the NHS number stays editable on the first page)."""
-    version = policy_version_in_effect()
+    version = policy_version_in_effect(from_memory=True)
     if version is None:
         raise NoPolicyInEffect("No published policy version is in effect")
     now = timezone.now()
@@ -153,8 +153,14 @@ def _locked(check_id: uuid.UUID, user) -> ReferralCheck:
     """The user's check, locked until the transaction ends; CheckGone if it is not there."""
     # No select_related("decision"): after waiting for the lock, PostgreSQL re-reads the
     # check row but not a joined decision inserted meanwhile, so a join would say "none".
-    # check.decision is loaded by a later statement, which sees it.
-    check = ReferralCheck.objects.select_for_update().filter(pk=check_id, clinician=user).first()
+    # check.decision is loaded by a later statement, which sees it. The practice never
+    # changes, so joining it is safe (and only the check's row is locked).
+    check = (
+        ReferralCheck.objects.select_for_update(of=("self",))
+        .select_related("practice")
+        .filter(pk=check_id, clinician=user)[:1]
+    )
+    check = next(iter(check), None)
     if check is None:
         raise CheckGone(CheckGone.__doc__)
     return check
@@ -216,19 +222,22 @@ def check_submit(*, check_id: uuid.UUID, user, urgent: bool = False) -> SubmitRe
             return SubmitResult(check.decision, created=False)
         if not urgent and not check_can_visit(check, CHECK):
             raise StepNotReached(check_next_step(check))
-        current = policy_version_in_effect()
+        current = policy_version_in_effect(from_memory=True)
         if not urgent and current is not None and current.pk != check.policy_version_id:
             check.policy_version = current
             check.updated_at = timezone.now()
             check.save(update_fields=["policy_version", "updated_at"])
             return SubmitResult(None, created=False, policy_changed_to=current)
+        # The check was found by clinician=user, and `current` is its version unless the policy
+        # changed (handled above) or the check is urgent: no query to load either again.
+        version = current if current is not None and current.pk == check.policy_version_id else None
         decision, created = decision_record(
-            user=check.clinician,
+            user=user,
             practice=check.practice,
             nhs_number=check.nhs_number,
             answers=check_full_answers(check),
             submission_key=check.pk,
-            version=check.policy_version,
+            version=version or check.policy_version,
         )
         check.decision = decision
         check.updated_at = timezone.now()

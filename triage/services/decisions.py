@@ -58,7 +58,7 @@ def decision_record(
     existing = Decision.objects.filter(submission_key=submission_key).first()
     if existing:
         return existing, False
-    version = version or policy_version_in_effect()
+    version = version or policy_version_in_effect(from_memory=True)
     if version is None:
         raise NoPolicyInEffect("No published policy version is in effect")
     parsed = engine.parse_answers(answers)

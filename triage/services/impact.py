@@ -202,7 +202,7 @@ def impact_decision_today(*, decision: Decision) -> TodayReplay | None:
     """Replay one decision's stored answers under today's policy (nothing is recorded)."""
     # Scoped by the decision's policy id: one query, no lookup of the policy by slug.
     policy = Policy(pk=decision.policy_version.policy_id)
-    current = policy_version_in_effect(policy=policy)
+    current = policy_version_in_effect(policy=policy, from_memory=True)
     if current is None:
         return None
     new = str(

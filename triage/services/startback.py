@@ -49,11 +49,13 @@ def startback_latest(decision: Decision) -> StartBackScore | None:
     return decision.startback_scores.order_by("-sequence").first()
 
 
-def startback_offered(decision: Decision) -> bool:
+def startback_offered(decision: Decision, *, scored: bool | None = None) -> bool:
     """Offered, once, for a decision turned away as not routinely commissioned, when the
-    decision's policy version has the scorer switched on."""
-    return (
+    decision's policy version has the scorer switched on. `scored`: whether the caller has
+    already found a score (saves reading it again)."""
+    if not (
         decision.outcome == Outcome.NOT_ROUTINELY_COMMISSIONED
         and startback_enabled(decision.policy_version)
-        and startback_latest(decision) is None
-    )
+    ):
+        return False
+    return not (startback_latest(decision) is not None if scored is None else scored)

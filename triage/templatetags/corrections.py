@@ -21,7 +21,15 @@ class CorrectionShown:
 @register.simple_tag(takes_context=True)
 def decision_correction(context, decision: Decision) -> CorrectionShown | None:
     """The correction of `decision` and its replacement (linked within the reviewer's pages
-    when shown there, the GP's otherwise), or None if it stands."""
+    when shown there, the GP's otherwise), or None if it stands. Read once per decision
+    object: a page that asks twice (the banner and the actions) makes one query."""
+    if hasattr(decision, "_correction_shown"):
+        return decision._correction_shown
+    decision._correction_shown = _correction_shown(context, decision)
+    return decision._correction_shown
+
+
+def _correction_shown(context, decision: Decision) -> CorrectionShown | None:
     correction = (
         DecisionCorrection.objects.select_related("corrected_by").filter(decision=decision).first()
     )

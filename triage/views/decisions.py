@@ -4,7 +4,6 @@ import json
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +14,7 @@ from triage.models import AccessEvent
 from triage.nhs_number import nhs_number_format
 from triage.presentation import decision_context, start_page_text, startback_context
 from triage.selectors.checks import check_list_in_progress
-from triage.selectors.practice import decision_get_for_practice, decision_list_for_practice
+from triage.selectors.practice import decision_get_for_practice, decision_page_for_practice
 from triage.services.access import access_event_record, nhs_number_search_hash
 from triage.services.checks import STEP_TITLES, check_next_step
 from triage.services.corrections import correction_allowed
@@ -30,8 +29,9 @@ PAGE_SIZE = 20
 def start(request: HttpRequest, clinician) -> HttpResponse:
     """The GP's home: start a referral check, and the practice's decisions."""
     search = request.GET.get("q", "").strip()[:40]
-    decisions = decision_list_for_practice(practice=clinician.practice, search=search)
-    page = Paginator(decisions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = decision_page_for_practice(
+        practice=clinician.practice, search=search, page=request.GET.get("page"), size=PAGE_SIZE
+    )
     _log_search(request, search, page)
     query = f"q={quote(search)}&" if search else ""
     return render(
@@ -52,13 +52,9 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
                 for check in check_list_in_progress(user=request.user)
             ],
             **start_page_text(),
-            "prev_url": f"?{query}page={page.previous_page_number()}#decisions"
-            if page.has_previous()
-            else "",
+            "prev_url": f"?{query}page={page.number - 1}#decisions" if page.has_previous else "",
             "prev_label": f"Page {page.number - 1}",
-            "next_url": f"?{query}page={page.next_page_number()}#decisions"
-            if page.has_next()
-            else "",
+            "next_url": f"?{query}page={page.number + 1}#decisions" if page.has_next else "",
             "next_label": f"Page {page.number + 1}",
         },
     )
