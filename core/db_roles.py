@@ -143,11 +143,19 @@ def guards_check(connection=default_connection) -> list[str]:
                 "pgtrigger's ignore helper honours SET pgtrigger.ignore from any role: the "
                 "owner-only guard (core/db_roles.py) was replaced."
             )
+        # The application role's privileges (checked from any session, its own included). A
+        # role that is a superuser or owns the tables is the owner's connection doing both jobs
+        # (the test suite, CI): there is no separate application role to judge.
         app_role = settings.DATABASE_APP_ROLE
-        cursor.execute("SELECT current_user")
-        if app_role and app_role != cursor.fetchone()[0]:
-            cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [app_role])
-            if cursor.fetchone() is not None:
+        if app_role:
+            cursor.execute(
+                "SELECT r.rolsuper OR r.rolname = t.tableowner FROM pg_roles r "
+                "LEFT JOIN pg_tables t ON t.schemaname = 'public' AND t.tablename = "
+                "'triage_decision' WHERE r.rolname = %s",
+                [app_role],
+            )
+            found = cursor.fetchone()
+            if found is not None and not found[0]:
                 for table in append_only_tables():
                     cursor.execute(
                         "SELECT privilege FROM unnest(ARRAY['UPDATE', 'DELETE', 'TRUNCATE']) "

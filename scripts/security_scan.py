@@ -171,8 +171,10 @@ def sqlmap(base: str, persona: str, path: str, extra: list[str], cookie: str | N
         cmd += ["--cookie", cookie, "--skip", "csrfmiddlewaretoken"]
     result = subprocess.run(cmd, check=False, capture_output=True, text=True)
     text = result.stdout
-    if re.search(r"is vulnerable|injectable\b(?! )|sqlmap identified the following", text):
+    if "sqlmap identified the following injection point" in text:
         verdict = "INJECTABLE (read the log)"
+    elif "false positive or unexploitable" in text or "is a false positive" in text:
+        verdict = "a candidate sqlmap itself then rejected as a false positive (read the log)"
     elif "all tested parameters do not appear to be injectable" in text:
         verdict = "no parameter injectable"
     else:
