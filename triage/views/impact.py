@@ -23,22 +23,16 @@ from triage.services.impact import (
 AFFECTED_SHOWN = 200
 
 
-class PeriodForm(forms.Form):
+def _period_end(label: str, label_lower: str, example: str) -> DateField:
     # Any year a date can have: impact_period_check says what this service's period allows.
-    start = DateField(
-        label="From",
-        label_lower="the start date",
-        help_text="For example, 1 4 2026",
-        min_year=1,
-        max_year=9999,
+    return DateField(
+        label=label, label_lower=label_lower, help_text=example, min_year=1, max_year=9999
     )
-    end = DateField(
-        label="To",
-        label_lower="the end date",
-        help_text="For example, 31 3 2027",
-        min_year=1,
-        max_year=9999,
-    )
+
+
+class PeriodForm(forms.Form):
+    start = _period_end("From", "the start date", "For example, 1 4 2026")
+    end = _period_end("To", "the end date", "For example, 31 3 2027")
 
     def clean(self):
         data = super().clean()
