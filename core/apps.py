@@ -14,6 +14,20 @@ def _guard_trigger_ignore(sender, using: str = "default", **kwargs) -> None:
     ignore_guard_install(connections[using])
 
 
+def _role_groups_ensure(sender, using: str = "default", **kwargs) -> None:
+    # The data migration creates the groups once; a flush (a test database reset, or an owner
+    # emptying the tables) would leave the service with no roles, so every migrate and flush
+    # makes sure the three exist. Their permissions are never touched here.
+    if sender.label != "auth":
+        return
+    from django.contrib.auth.models import Group
+
+    from core.roles import ROLES
+
+    for name in ROLES:
+        Group.objects.using(using).get_or_create(name=name)
+
+
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "Shared pieces: roles, sign-in, site pages"
@@ -21,3 +35,4 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Migrations that install triggers rewrite pgtrigger's ignore helper; put ours back.
         post_migrate.connect(_guard_trigger_ignore, dispatch_uid="ignore_guard")
+        post_migrate.connect(_role_groups_ensure, dispatch_uid="role_groups")

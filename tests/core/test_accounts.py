@@ -95,3 +95,17 @@ def test_migrations_create_the_three_role_groups_without_model_permissions():
     groups = Group.objects.filter(name__in=ROLES).prefetch_related("permissions")
     assert sorted(g.name for g in groups) == sorted(ROLES)
     assert all(not g.permissions.exists() for g in groups)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_role_groups_come_back_after_the_tables_are_flushed():
+    """A flush empties auth_group; without the groups nobody could be given a role."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from core.roles import ROLES
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert sorted(Group.objects.filter(name__in=ROLES).values_list("name", flat=True)) == sorted(
+        ROLES
+    )

@@ -73,11 +73,11 @@ def test_reviewer_clinician_and_condition_filters(
          "between 2000 and 2100"),
         (
             {"date_from_day": "1", "date_from_month": "1", "date_from_year": "1066"},
-            "The &#x27;from&#x27; date must be between 2000 and 2100",
+            "&#x27;Decided on or after&#x27; must be between 2000 and 2100",
         ),
         (
             {"date_to_day": "1", "date_to_month": "1", "date_to_year": "2999"},
-            "The &#x27;to&#x27; date must be between 2000 and 2100",
+            "&#x27;Decided on or before&#x27; must be between 2000 and 2100",
         ),
         (
             {"date_from_day": "2", "date_from_month": "3", "date_from_year": "2025",
