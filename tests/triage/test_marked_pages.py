@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.triage.support import answer, begin, check_url, step_url, submit
+from tests.triage.support import PAGES, answer, begin, check_url, step_url, submit
 from tests.triage.test_version_wording import MARK, _unmarked, marked_version, visible_text
 from triage.models import Decision
 
@@ -110,3 +110,42 @@ def test_every_gp_page_on_the_way_to_each_outcome_shows_only_the_versions_words(
         if left:
             problems[name] = left
     assert not problems, "\n".join(f"{page}: {text}" for page, text in problems.items())
+
+
+ERROR_MESSAGE = re.compile(r'<span class="nhsuk-error-message"[^>]*>(.*?)</span>\s*(?=<|$)', re.S)
+SUMMARY_LINK = re.compile(r'<ul class="nhsuk-list nhsuk-error-summary__list">(.*?)</ul>', re.S)
+
+# Each way a GP can get a question wrong, as posted to its page.
+MISTAKES = [
+    pytest.param("patient", {}, id="no-nhs-number"),
+    pytest.param("red-flags", {}, id="no-red-flag-answer"),
+    pytest.param("red-flags", {"red_flags": ["none", "cauda_equina"]}, id="red-flags-both"),
+    pytest.param("pain", {}, id="no-pain-answer"),
+    pytest.param("conditions", {}, id="no-condition-answer"),
+    pytest.param("conditions", {"conditions": ["none", "scoliosis"]}, id="conditions-both"),
+    pytest.param(
+        "conditions", {"conditions": ["scoliosis", "symptomatic_deformity"]}, id="alternatives"
+    ),  # fmt: skip
+    pytest.param("decompression", {}, id="no-decompression-answer"),
+    pytest.param("decompression", {"decompression_planned": "yes"}, id="no-exposure-answer"),
+]
+
+
+@pytest.mark.parametrize(("step", "posted"), MISTAKES)
+def test_every_question_error_message_is_the_versions_words(
+    gp_client, policy_v1, policy_admin, step, posted
+):
+    marked_version(policy_admin)
+    check_id = begin(gp_client)
+    for earlier in list(PAGES)[: list(PAGES).index(step)]:
+        assert answer(gp_client, check_id, earlier).status_code == 302
+    response = answer(gp_client, check_id, step, posted)
+    assert response.status_code == 200, response.status_code
+    html = response.content.decode()
+    messages = [visible_text(f"<body><p>{m}</p></body>") for m in ERROR_MESSAGE.findall(html)]
+    summary = SUMMARY_LINK.search(html)
+    assert messages and summary, html[:2000]
+    for text in [*messages, visible_text(f"<body><div>{summary[1]}</div></body>")]:
+        assert "⟦questionnaire.error_" in text, text
+        # Nothing but the version's words, the hidden "Error:" prefix and punctuation.
+        assert not re.sub(r"[\s,.:;'()]+", "", MARK.sub("", text.replace("Error:", ""))), text

@@ -69,6 +69,8 @@ class QuestionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.version = version
         self.questions = version_questions(version)
+        # The questionnaire's texts, error messages included, are the version's wording.
+        self.text = version_wording(version)["questionnaire"]
         self.setup()
 
     def setup(self) -> None:
@@ -84,19 +86,17 @@ class PatientForm(QuestionForm):
         label="What is the patient's NHS number?",
         help_text="This is a 10 digit number, like 485 777 3456",
         max_length=20,
-        error_messages={
-            "required": "Enter the patient's NHS number",
-            "max_length": "NHS number must be 10 digits",
-        },
+        error_messages={"max_length": "NHS number must be 10 digits"},
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
 
     def setup(self) -> None:
-        text = version_wording(self.version)["questionnaire"]
+        text = self.text
         self.fields["nhs_number"].label = text["nhs_number_legend"]
         self.fields["nhs_number"].help_text = text["nhs_number_hint"]
+        self.fields["nhs_number"].error_messages["required"] = text["error_nhs_number_required"]
         self.helper = _helper(Field("nhs_number", heading=True, width=10))
 
     def clean_nhs_number(self) -> str:
@@ -119,9 +119,7 @@ class RedFlagsForm(QuestionForm):
         field.label = q["legend"]
         field.help_text = q.get("hint", "")
         field.choices = [*_criteria(self.version, "red_flag"), (NONE, q.get("none_label", "None"))]
-        field.error_messages["required"] = (
-            "Select the red flags the patient has, or select 'None of these'"
-        )
+        field.error_messages["required"] = self.text["error_red_flags_required"]
         self.helper = _helper(
             Checkboxes(
                 "red_flags", heading=True, exclusive=[NONE], dividers=_or_divider(self.version)
@@ -131,9 +129,7 @@ class RedFlagsForm(QuestionForm):
     def clean_red_flags(self) -> list[str]:
         flags = self.cleaned_data["red_flags"]
         if NONE in flags and len(flags) > 1:
-            raise forms.ValidationError(
-                "Select the red flags the patient has, or select 'None of these', not both"
-            )
+            raise forms.ValidationError(self.text["error_red_flags_both"])
         return [flag for flag in flags if flag != NONE]
 
     def answers(self) -> dict:
@@ -155,7 +151,7 @@ class PainLocationForm(QuestionForm):
         field.label = q["legend"]
         field.help_text = q.get("hint", "")
         field.choices = _options(q, ("back_only", "back_and_leg"))
-        field.error_messages["required"] = "Select where the patient's pain is"
+        field.error_messages["required"] = self.text["error_pain_required"]
         self.helper = _helper(Radios("pain_location", heading=True))
 
     def answers(self) -> dict:
@@ -175,9 +171,7 @@ class ConditionsForm(QuestionForm):
         field.label = q["legend"]
         field.help_text = q.get("hint", "")
         field.choices = [*_criteria(self.version, "condition"), (NONE, q.get("none_label", "None"))]
-        field.error_messages["required"] = (
-            "Select the conditions the patient has been diagnosed with, or select 'None of these'"
-        )
+        field.error_messages["required"] = self.text["error_conditions_required"]
         self.helper = _helper(
             Checkboxes(
                 "conditions", heading=True, exclusive=[NONE], dividers=_or_divider(self.version)
@@ -187,15 +181,14 @@ class ConditionsForm(QuestionForm):
     def clean_conditions(self) -> list[str]:
         conditions = self.cleaned_data["conditions"]
         if NONE in conditions and len(conditions) > 1:
-            raise forms.ValidationError(
-                "Select the conditions the patient has, or select 'None of these', not both"
-            )
+            raise forms.ValidationError(self.text["error_conditions_both"])
         labels = {c["code"]: c["label"] for c in self.version.rules.get("criteria", [])}
         for first, second in engine.ALTERNATIVE_CONDITIONS:
             if first in conditions and second in conditions:
                 raise forms.ValidationError(
-                    f"Select either '{labels.get(first, first)}' or "
-                    f"'{labels.get(second, second)}', not both: they describe different patients"
+                    self.text["error_conditions_alternatives"]
+                    .replace("{first}", labels.get(first, first))
+                    .replace("{second}", labels.get(second, second))
                 )
         return [code for code in conditions if code != NONE]
 
@@ -220,7 +213,7 @@ class DecompressionForm(QuestionForm):
         planned.label = planned_q["legend"]
         planned.help_text = planned_q.get("hint", "")
         planned.choices = _options(planned_q, YES_NO)
-        planned.error_messages["required"] = "Select yes if decompression surgery is planned"
+        planned.error_messages["required"] = self.text["error_decompression_required"]
         destab = self.fields["decompression_destabilising"]
         destab.label = destab_q["legend"]
         destab.help_text = destab_q.get("hint", "")
@@ -238,9 +231,7 @@ class DecompressionForm(QuestionForm):
         if data.get("decompression_planned") == "yes":
             if not data.get("decompression_destabilising"):
                 self.add_error(
-                    "decompression_destabilising",
-                    "Select yes if the exposure needed would render the spine unstable, "
-                    "or select 'Not known yet'",
+                    "decompression_destabilising", self.text["error_destabilising_required"]
                 )
         else:
             # A hidden question is never validated or stored.
