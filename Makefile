@@ -7,11 +7,9 @@ LOCK := requirements/dev.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 DEMO_DECISIONS ?= 300
 PORT ?= 8000
-# TEST_WORKERS=2 runs the suite in two processes (pytest-xdist), each with its own test
-# database on the same server, a test file staying in one process. Off by default: in parallel
-# runs one order-dependent test (the role groups after a transactional test) fails; see
-# docs/testing.md.
-TEST_WORKERS ?= 0
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database on
+# the same server, a test file staying in one process (docs/testing.md); 0 runs it in one.
+TEST_WORKERS ?= 2
 # With AUTH_METHODS containing oidc, `make run` also starts a mock NHS CIS2 on MOCK_CIS2_PORT
 # and points sign-in and the FHIR API at it (see README, "Signing in with NHS CIS2").
 MOCK_CIS2_PORT ?= 9400
