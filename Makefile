@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 LOCK := requirements/dev.txt
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(LOCK) | cksum | cut -d' ' -f1)
 DEMO_DECISIONS ?= 300
+# `PORT=8123 make run` serves on another port (honcho sets its own PORT per process, so the
+# Procfile reads WEB_PORT).
 PORT ?= 8000
 # The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database on
 # the same server, a test file staying in one process (docs/testing.md); 0 runs it in one.
@@ -46,9 +48,9 @@ run: $(STAMP)
 ifneq (,$(findstring oidc,$(AUTH_METHODS)))
 	$(BIN)/python scripts/mock_cis2.py --port $(MOCK_CIS2_PORT) & MOCK=$$!; \
 	trap 'kill $$MOCK' EXIT INT TERM; \
-	DJANGO_DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	DJANGO_DEBUG=true WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 else
-	DJANGO_DEBUG=true PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	DJANGO_DEBUG=true WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
 endif
 
 test: $(STAMP)
