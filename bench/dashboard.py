@@ -3,6 +3,8 @@
 Usage:
     .venv/bin/python bench/dashboard.py 1000000           # seed up to 1,000,000, then time
     .venv/bin/python bench/dashboard.py 200000 --no-seed  # time whatever the database holds
+    .venv/bin/python bench/dashboard.py 1000000 --no-seed --during-verify
+        # the same while `manage.py verify_chain` (what the worker runs) walks every chain
 
 It uses its own database (`fusion_bench` in the embedded PostgreSQL server, as
 bench/seed_and_list.py does, or --database NAME). Seeding adds decisions in chunks of 100,000
@@ -13,6 +15,7 @@ up, then --repeat times through Django's test client; the figures are the median
 import argparse
 import datetime
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,6 +37,11 @@ def main() -> None:
     parser.add_argument("--database", default="fusion_bench")
     parser.add_argument("--no-seed", action="store_true", help="time what is there")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--during-verify",
+        action="store_true",
+        help="time the pages while verify_chain runs in another process on the same database",
+    )
     args = parser.parse_args()
 
     if not os.environ.get("DATABASE_URL"):
@@ -96,10 +104,27 @@ def main() -> None:
 
         return run
 
-    print(f"\n{'dashboard at ' + str(total) + ' decisions':<40}{'median ms':>10}{'max ms':>10}")
+    verifier = None
+    if args.during_verify:
+        # What the worker runs for "Verify the chain now", as its own process and connection.
+        verifier = subprocess.Popen(  # noqa: S603
+            [sys.executable, str(BASE_DIR / "manage.py"), "verify_chain"],
+            env=os.environ.copy(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        verify_started = time.perf_counter()
+        time.sleep(2)  # let it start walking
+    heading = f"dashboard at {total} decisions" + (" during verify_chain" if verifier else "")
+    print(f"\n{heading:<40}{'median ms':>10}{'max ms':>10}")
     for label, c, url in pages:
         median, slowest, _ = timed(fetch(c, url), args.repeat)
         print(f"{label:<40}{median:>10.1f}{slowest:>10.1f}", flush=True)
+    if verifier:
+        still = verifier.poll() is None
+        print(f"verify_chain was {'still running' if still else 'finished'} when the timing ended")
+        verifier.wait()
+        print(f"verify_chain took {time.perf_counter() - verify_started:.1f} s in all")
 
 
 if __name__ == "__main__":
