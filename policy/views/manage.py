@@ -4,6 +4,7 @@ publish, discard) and withdrawing a scheduled version."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,7 +32,6 @@ from policy.services import (
     DraftClosedError,
     PolicyError,
     PublishConfirmations,
-    StaleDraftError,
     changed_field_name,
     policy_version_discard,
     policy_version_draft_start,
@@ -40,6 +40,7 @@ from policy.services import (
     policy_version_publish,
     policy_version_withdraw,
 )
+from policy.views.draft_saving import draft_save
 from policy.wording_compare import wording_diff, wording_groups
 
 
@@ -91,29 +92,6 @@ def draft_start(request: HttpRequest) -> HttpResponse:
     return redirect("policy:draft_edit", pk=draft.pk)
 
 
-def _stale_form(request: HttpRequest, version: PolicyVersion, error: StaleDraftError) -> DraftForm:
-    """The admin's own text, now based on the latest revision, with each field someone else
-    changed meanwhile marked and their saved text quoted."""
-    data = request.POST.copy()
-    data["revision"] = str(version.revision)
-    form = DraftForm(data, version=version)
-    form.is_valid()
-    for event in error.since:
-        for description in event.changed:
-            name = changed_field_name(description)
-            if name not in form.fields:
-                continue
-            saved = str(form.fields[name].initial or "")
-            excerpt = saved if len(saved) <= 160 else saved[:160] + "…"
-            who = event.user.get_full_name() or event.user.get_username()
-            form.add_error(
-                name,
-                f"{who} changed this at {timezone.localtime(event.at):%H:%M} after you opened "
-                f"the draft. Saved text: “{excerpt}”. Your text is in the box.",
-            )
-    return form
-
-
 @role_required(POLICY_ADMIN)
 @require_http_methods(["GET", "POST"])
 def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -123,25 +101,25 @@ def draft_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not version.is_draft:
         return draft_closed_response(request, version, form if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = policy_version_draft_update(
+        result = draft_save(
+            request,
+            version,
+            form,
+            save=lambda: policy_version_draft_update(
                 version=version,
                 user=request.user,
                 changes=form.changes(),
                 base_revision=form.base_revision(),
-            )
-        except DraftClosedError as error:
-            return draft_closed_response(request, error.version, form)
-        except StaleDraftError as error:
-            version = error.version
-            form = _stale_form(request, version, error)
-            stale = error.problems
-        else:
-            if changed:
-                messages.success(request, f"Draft saved ({len(changed)} changes).")
-            else:
-                messages.info(request, "No changes to save.")
-            return redirect("policy:draft_edit", pk=pk)
+            ),
+            field_name_for=lambda _form, description: changed_field_name(description),
+            closed=lambda closed_version, posted: draft_closed_response(
+                request, closed_version, posted
+            ),
+            saved_url=reverse("policy:draft_edit", args=[pk]),
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        version, form, stale = result
     return render(
         request,
         "policy/draft_edit.html",

@@ -4,12 +4,12 @@ based on. Kept apart from manage.py so that page can change without touching thi
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from core.roles import POLICY_ADMIN, role_required
 from policy.selectors import policy_version_get
-from policy.services import DraftClosedError, StaleDraftError
+from policy.views.draft_saving import draft_save
 from policy.views.manage import draft_closed_response
 from policy.wording import (
     policy_version_wording_update,
@@ -37,29 +37,6 @@ def wording_changes(version, base) -> list[dict]:
     return rows
 
 
-def _stale_form(request: HttpRequest, version, error: StaleDraftError) -> WordingForm:
-    """The admin's own text, now based on the latest revision, with each text someone else
-    changed meanwhile marked and their saved text quoted (as the main edit page does)."""
-    data = request.POST.copy()
-    data["revision"] = str(version.revision)
-    form = WordingForm(data, version=version)
-    form.is_valid()
-    for event in error.since:
-        for description in event.changed:
-            name = form.field_name_for(description)
-            if not name:
-                continue
-            saved = str(form.fields[name].initial or "")
-            excerpt = saved if len(saved) <= 160 else saved[:160] + "…"
-            who = event.user.get_full_name() or event.user.get_username()
-            form.add_error(
-                name,
-                f"{who} changed this at {timezone.localtime(event.at):%H:%M} after you opened "
-                f"the draft. Saved text: “{excerpt}”. Your text is in the box.",
-            )
-    return form
-
-
 @role_required(POLICY_ADMIN)
 @require_http_methods(["GET", "POST"])
 def draft_wording(request: HttpRequest, pk: int) -> HttpResponse:
@@ -73,25 +50,25 @@ def draft_wording(request: HttpRequest, pk: int) -> HttpResponse:
     form = WordingForm(request.POST or None, version=version)
     stale: list[str] = []
     if request.method == "POST" and form.is_valid():
-        try:
-            changed = policy_version_wording_update(
+        result = draft_save(
+            request,
+            version,
+            form,
+            save=lambda: policy_version_wording_update(
                 version=version,
                 user=request.user,
                 texts=form.texts(),
                 base_revision=form.base_revision(),
-            )
-        except DraftClosedError as error:
-            return draft_closed_response(request, error.version, form)
-        except StaleDraftError as error:
-            version = error.version
-            form = _stale_form(request, version, error)
-            stale = error.problems
-        else:
-            if changed:
-                messages.success(request, f"Draft saved ({len(changed)} changes).")
-            else:
-                messages.info(request, "No changes to save.")
-            return redirect("policy:draft_wording", pk=pk)
+            ),
+            field_name_for=lambda posted, description: posted.field_name_for(description),
+            closed=lambda closed_version, posted: draft_closed_response(
+                request, closed_version, posted
+            ),
+            saved_url=reverse("policy:draft_wording", args=[pk]),
+        )
+        if isinstance(result, HttpResponse):
+            return result
+        version, form, stale = result
     return render(
         request,
         "policy/draft_wording.html",
