@@ -1,6 +1,7 @@
 """Template filters for referral records."""
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
 from triage.nhs_number import nhs_number_format
@@ -30,5 +31,6 @@ def tags_for(tags: dict, decision_id: int) -> list[DecisionTag]:
 @register.simple_tag
 def notice_banners(decision) -> SafeString:
     """{% notice_banners decision %}: other apps' banners for the decision page."""
-    # Each banner is rendered from the registering app's own (autoescaped) template.
-    return mark_safe("".join(decision_banners(decision)))  # noqa: S308
+    # A banner rendered from the registering app's own (autoescaped) template is a SafeString
+    # and passes as it is; anything else a source returns is escaped, never trusted.
+    return mark_safe("".join(conditional_escape(b) for b in decision_banners(decision)))  # noqa: S308
