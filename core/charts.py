@@ -165,13 +165,10 @@ def stacked_bar_chart(
     )
 
 
-@dataclass(frozen=True)
-class RateRow:
-    label: str
-    percent: float | None
-    detail: str
+class _RowPositions:
+    """Where a horizontal bar row draws its label, bar and figure, from its top `y`."""
+
     y: float
-    bar_width: float
 
     @property
     def label_y(self) -> float:
@@ -187,36 +184,68 @@ class RateRow:
 
 
 @dataclass(frozen=True)
-class RateChart:
+class RateRow(_RowPositions):
+    label: str
+    percent: float | None
+    detail: str
+    y: float
+    bar_width: float
+
+
+@dataclass(frozen=True)
+class CountRow(_RowPositions):
+    label: str
+    value: int
+    detail: str
+    kind: str  # a CSS modifier: the bar's pattern (each kind also named in the label)
+    y: float
+    bar_width: float
+
+
+@dataclass(frozen=True)
+class HorizontalBarChart:
+    """One bar per row, labelled above, its figure after it (rate and count charts alike)."""
+
     id: str
     title: str
     desc: str
     width: int
     height: int
     track: int
-    rows: tuple[RateRow, ...]
+    rows: tuple[RateRow, ...] | tuple[CountRow, ...]
 
     @property
     def text_x(self) -> int:
         return self.track + 10
 
 
+RateChart = CountChart = HorizontalBarChart
+
 RATE_ROW_HEIGHT = 52
 RATE_TRACK = 480
 
 
-def rate_chart(
-    *, chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, float | None, str]]
-) -> RateChart:
-    """One horizontal bar per row, 0 to 100%, with its label above and the figure after it."""
-    return RateChart(
+def _horizontal_chart(chart_id: str, title: str, desc: str, rows: tuple) -> HorizontalBarChart:
+    return HorizontalBarChart(
         id=chart_id,
         title=title,
         desc=desc,
         width=WIDTH,
         height=RATE_ROW_HEIGHT * max(len(rows), 1) + 8,
         track=RATE_TRACK,
-        rows=tuple(
+        rows=rows,
+    )
+
+
+def rate_chart(
+    *, chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, float | None, str]]
+) -> RateChart:
+    """One horizontal bar per row, 0 to 100%, with its label above and the figure after it."""
+    return _horizontal_chart(
+        chart_id,
+        title,
+        desc,
+        tuple(
             RateRow(
                 label,
                 percent,
@@ -229,57 +258,17 @@ def rate_chart(
     )
 
 
-@dataclass(frozen=True)
-class CountRow:
-    label: str
-    value: int
-    detail: str
-    kind: str  # a CSS modifier: the bar's pattern (each kind also named in the label)
-    y: float
-    bar_width: float
-
-    @property
-    def label_y(self) -> float:
-        return self.y + 16
-
-    @property
-    def bar_y(self) -> float:
-        return self.y + 24
-
-    @property
-    def text_y(self) -> float:
-        return self.y + 38
-
-
-@dataclass(frozen=True)
-class CountChart:
-    id: str
-    title: str
-    desc: str
-    width: int
-    height: int
-    track: int
-    rows: tuple[CountRow, ...]
-
-    @property
-    def text_x(self) -> int:
-        return self.track + 10
-
-
 def count_bar_chart(
     *, chart_id: str, title: str, desc: str, rows: Sequence[tuple[str, int, str, str]]
 ) -> CountChart:
     """One horizontal bar per row ((label, value, detail, kind)), scaled to the largest value,
     each labelled directly above and with its figure after it, so nothing depends on colour."""
     top = max((value for _, value, _, _ in rows), default=0) or 1
-    return CountChart(
-        id=chart_id,
-        title=title,
-        desc=desc,
-        width=WIDTH,
-        height=RATE_ROW_HEIGHT * max(len(rows), 1) + 8,
-        track=RATE_TRACK,
-        rows=tuple(
+    return _horizontal_chart(
+        chart_id,
+        title,
+        desc,
+        tuple(
             CountRow(
                 label,
                 value,
