@@ -107,3 +107,19 @@ def test_seconds_left_never_exceed_the_idle_limit(settings):
     assert session_seconds_left({RENEWED_KEY: 5_000}, now=5_045) == 1755
     assert session_seconds_left({RENEWED_KEY: 5_000}, now=4_000) == 1800  # clock went back
     assert session_seconds_left({RENEWED_KEY: 5_000}, now=9_000) == 0
+
+
+def test_the_session_lookup_finds_an_unexpired_row_and_drops_an_expired_or_unknown_key(db):
+    from core.session_store import SessionStore
+
+    store = SessionStore()
+    store["answer"] = "kept"
+    store.save()
+    assert SessionStore(store.session_key).load() == {"answer": "kept"}
+    Session.objects.filter(pk=store.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    expired = SessionStore(store.session_key)
+    assert expired.load() == {} and expired.session_key is None
+    unknown = SessionStore("x" * 32)
+    assert unknown.load() == {} and unknown.session_key is None
