@@ -24,7 +24,7 @@ from policy.models import (
     PolicyVersionWithdrawal,
 )
 from policy.selectors import POLICY_SLUG, policy_edit_events_since, policy_version_draft
-from policy.wording import seed_wording, version_questions, version_wording
+from policy.wording import editable_copy, seed_wording, version_questions, version_wording
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 QUESTION_KEYS = (
@@ -204,8 +204,10 @@ def policy_version_draft_start(*, user, policy: Policy | None = None) -> PolicyV
         based_on=source,
         review_due=None,
         rules=copy.deepcopy(source.rules),
-        questions=version_questions(source),
-        wording=version_wording(source),  # the seed's, for versions that predate wording
+        questions=editable_copy(version_questions(source)),
+        wording=editable_copy(
+            version_wording(source)
+        ),  # the seed's, for versions that predate wording
         created_by=user,
         revision=1,
         **{field: getattr(source, field) for field in SECTION_FIELDS},

@@ -8,9 +8,11 @@ is recorded here as their wording; an admin changes it by starting a draft (ADR 
 import copy
 import functools
 import json
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from django.db import transaction
 
@@ -59,25 +61,74 @@ def wording_with_seed_defaults(wording: dict) -> dict:
     return merged
 
 
-def version_wording(version: PolicyVersion) -> dict:
-    """The wording a version shows: its own (with any text added to the service since it was
-    frozen read from the seed), or the seed wording recorded for older versions."""
-    if not version.wording:
-        return seed_wording()
-    return wording_with_seed_defaults(version.wording)
+def read_only(value):
+    """A deep read-only view of JSON-shaped data: dicts become mappingproxies, lists tuples."""
+    if isinstance(value, dict):
+        return MappingProxyType({key: read_only(item) for key, item in value.items()})
+    if isinstance(value, list):
+        return tuple(read_only(item) for item in value)
+    return value
 
 
-def version_questions(version: PolicyVersion) -> dict:
-    """The version's question wording; an answer option added to the engine after the version
-    was frozen (the exposure question's "Not known yet") reads the seed's label."""
-    questions = copy.deepcopy(version.questions)
-    seed = _seed(QUESTIONS_SEED_PATH)
-    for key, question in seed.items():
-        for option, text in question.get("options", {}).items():
-            options = questions.setdefault(key, {}).setdefault("options", {})
-            if option not in options:
-                options[option] = copy.deepcopy(text)
-    return questions
+def editable_copy(value):
+    """Plain dicts and lists again, for wording that is to be changed or stored."""
+    if isinstance(value, Mapping):
+        return {key: editable_copy(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [editable_copy(item) for item in value]
+    return value
+
+
+# Published versions never change (trigger published_version_immutable), so what they show is
+# worked out once per process; the key also holds the content hash and publication time, as
+# policy.selectors.policy_version_whole's does. Drafts are worked out on every call.
+_SHOWN_SIZE = 64
+_shown: dict[tuple, Mapping] = {}
+_shown_lock = threading.Lock()
+
+
+def _shown_once(kind: str, version: PolicyVersion, work_out: Callable[[], dict]) -> Mapping:
+    if version.status != PolicyVersion.Status.PUBLISHED or not version.content_hash:
+        return read_only(work_out())
+    key = (kind, version.pk, version.content_hash, version.published_at)
+    shown = _shown.get(key)
+    if shown is None:
+        shown = read_only(work_out())
+        with _shown_lock:
+            if len(_shown) >= _SHOWN_SIZE:
+                _shown.clear()
+            _shown[key] = shown
+    return shown
+
+
+def version_wording(version: PolicyVersion) -> Mapping:
+    """The wording a version shows, read-only: its own (with any text added to the service
+    since it was frozen read from the seed), or the seed wording recorded for older versions.
+    editable_copy() gives a copy to change."""
+
+    def work_out() -> dict:
+        if not version.wording:
+            return seed_wording()
+        return wording_with_seed_defaults(version.wording)
+
+    return _shown_once("wording", version, work_out)
+
+
+def version_questions(version: PolicyVersion) -> Mapping:
+    """The version's question wording, read-only; an answer option added to the engine after
+    the version was frozen (the exposure question's "Not known yet") reads the seed's label."""
+
+    def work_out() -> dict:
+        questions = copy.deepcopy(version.questions)
+        seed = _seed(QUESTIONS_SEED_PATH)
+        for key, question in seed.items():
+            for option, text in question.get("options", {}).items():
+                options = questions.setdefault(key, {}).setdefault("options", {})
+                if option not in options:
+                    options[option] = copy.deepcopy(text)
+        return questions
+
+    return _shown_once("questions", version, work_out)
 
 
 @dataclass(frozen=True)
@@ -179,10 +230,10 @@ def startback_enabled(version: PolicyVersion) -> bool:
     return bool(version_wording(version).get("startback", {}).get("enabled"))
 
 
-def wording_get(wording: dict, path: tuple[str, ...]) -> object:
+def wording_get(wording: Mapping, path: tuple[str, ...]) -> object:
     node: object = wording
     for key in path:
-        if not isinstance(node, dict):
+        if not isinstance(node, Mapping):
             return None
         node = node.get(key)
     return node
@@ -245,8 +296,8 @@ def policy_version_wording_update(
             version=version,
             since=policy_edit_events_since(version=version, revision=base_revision),
         )
-    wording = copy.deepcopy(version_wording(version))
-    questions = version_questions(version)
+    wording = editable_copy(version_wording(version))
+    questions = editable_copy(version_questions(version))
     changed = []
     for path, text in texts.items():
         if path[0] == "questions":

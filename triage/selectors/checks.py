@@ -1,9 +1,13 @@
 """What a GP reads about referral checks: one of their own, and those still in progress."""
 
+import functools
 import uuid
 
+from django.db import connections, router
 from django.db.models import QuerySet
 
+from core import rows
+from policy.models import PolicyVersion
 from policy.selectors import policy_version_heavy_fields, policy_version_whole
 from triage.models import ReferralCheck
 
@@ -13,18 +17,37 @@ def check_get_for_clinician(*, check_id: uuid.UUID, user) -> ReferralCheck | Non
 
     Joins only the version, which every page of the check needs, without its large fields: the
     whole version comes from memory (policy_version_whole). The decision is read on the rare
-    page that shows one. Unique lookup, so no ORDER BY (Django's first() would add one,
-    and compiling it is a measurable share of a question page).
+    page that shows one. Plain SQL built once from the models (core.rows): every page of a
+    check makes this lookup, and compiling it with the ORM cost more than running it.
     """
-    found = (
-        ReferralCheck.objects.select_related("policy_version")
-        .defer(*policy_version_heavy_fields("policy_version__"))
-        .filter(pk=check_id, clinician=user)[:1]
-    )
-    check = next(iter(found), None)
-    if check is not None:
-        check.policy_version = policy_version_whole(check.policy_version)
+    using = router.db_for_read(ReferralCheck)
+    with connections[using].cursor() as cursor:
+        cursor.execute(_check_sql(), [check_id, user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    width = rows.width(ReferralCheck)
+    check = rows.instance(ReferralCheck, using, row[:width])
+    version = rows.instance(PolicyVersion, using, row[width:], _version_light_fields())
+    check.policy_version = policy_version_whole(version)
     return check
+
+
+@functools.cache
+def _version_light_fields() -> tuple[str, ...]:
+    heavy = set(policy_version_heavy_fields())
+    return tuple(f.attname for f in PolicyVersion._meta.concrete_fields if f.name not in heavy)
+
+
+@functools.cache
+def _check_sql() -> str:
+    return (
+        f"SELECT {rows.columns(ReferralCheck, 'rc')}, "  # noqa: S608 (the models' own names)
+        f"{rows.columns(PolicyVersion, 'v', _version_light_fields())} "
+        f'FROM "{ReferralCheck._meta.db_table}" rc '
+        f'JOIN "{PolicyVersion._meta.db_table}" v ON v."id" = rc."policy_version_id" '
+        'WHERE rc."id" = %s AND rc."clinician_id" = %s'
+    )
 
 
 def check_list_in_progress(*, user) -> QuerySet[ReferralCheck]:
