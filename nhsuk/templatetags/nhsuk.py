@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from nhsuk.dates import PARTS as DATE_PARTS
 from nhsuk.dates import date_error_parts
+from nhsuk.form_body import form_body
 
 register = template.Library()
 
@@ -349,3 +350,11 @@ def lower_first(text: str) -> str:
     if len(first_word) > 1 and first_word[:2].isupper():
         return text
     return text[:1].lower() + text[1:]
+
+
+@register.simple_tag
+def nhsuk_form_body(form: forms.BaseForm) -> SafeString:
+    """`{% nhsuk_form_body form %}` inside `<form method="post" novalidate>{% csrf_token %}`:
+    the error summary, fields and buttons, kept in memory for forms with a fragment_key
+    (nhsuk.form_body)."""
+    return form_body(form)

@@ -76,12 +76,43 @@ class QuestionForm(forms.Form):
     def setup(self) -> None:
         raise NotImplementedError
 
+    # True for a page showing patient details, whose markup is never kept in memory.
+    personal = False
+
+    def fragment_key(self) -> tuple | None:
+        """The key the unbound form's markup depends on, for nhsuk.form_body: the form, the
+        published version (id, content hash, publication time) and the answers shown. None for
+        a bound form (it shows errors), a draft's (its words may change) or patient details."""
+        version = self.version
+        if (
+            self.is_bound
+            or self.personal
+            or version.status != PolicyVersion.Status.PUBLISHED
+            or not version.content_hash
+        ):
+            return None
+        shown = tuple(
+            sorted(
+                (name, tuple(value) if isinstance(value, list | tuple) else value)
+                for name, value in self.initial.items()
+            )
+        )
+        return (
+            type(self).__qualname__,
+            version.pk,
+            version.content_hash,
+            version.published_at,
+            shown,
+        )
+
     def answers(self) -> dict:
         """The cleaned data as fragments of the answers contract."""
         raise NotImplementedError
 
 
 class PatientForm(QuestionForm):
+    personal = True
+
     nhs_number = forms.CharField(
         label="What is the patient's NHS number?",
         help_text="This is a 10 digit number, like 485 777 3456",

@@ -1,0 +1,111 @@
+"""A question's form markup is kept in memory per version and per answers shown (nhsuk.form_body):
+each check still shows its own ticked answers, errors are never served from memory, nothing
+per-user (the CSRF token, patient details) is ever kept, and a new version's words show at once."""
+
+import re
+
+import pytest
+
+from nhsuk.form_body import form_body, form_body_clear, form_body_render
+from policy.services import policy_version_draft_start
+from policy.wording import policy_version_wording_update
+from tests.conftest import publish_now
+from tests.triage.support import answer, begin, step_url
+from triage.forms.questionnaire import ConditionsForm, PatientForm
+
+
+@pytest.fixture(autouse=True)
+def empty_memory():
+    form_body_clear()
+    yield
+    form_body_clear()
+
+
+def ticked(html: str) -> set[str]:
+    return set(re.findall(r'value="([a-z_]+)"[^>]*\bchecked\b', html))
+
+
+def to_conditions(client, conditions: list[str]):
+    check_id = begin(client)
+    for step in ("patient", "red-flags", "pain"):
+        answer(client, check_id, step)
+    if conditions:
+        answer(client, check_id, "conditions", {"conditions": conditions})
+    return check_id
+
+
+def test_each_check_shows_its_own_ticked_answers(gp_client, policy_v1):
+    scoliosis = to_conditions(gp_client, ["scoliosis"])
+    other = to_conditions(gp_client, ["inflammatory", "pregnancy_related"])
+    unanswered = to_conditions(gp_client, [])
+    for _ in range(2):  # the second round comes from memory
+        assert ticked(gp_client.get(step_url(scoliosis, "conditions")).content.decode()) == {
+            "scoliosis"
+        }
+        assert ticked(gp_client.get(step_url(other, "conditions")).content.decode()) == {
+            "inflammatory",
+            "pregnancy_related",
+        }
+        assert ticked(gp_client.get(step_url(unanswered, "conditions")).content.decode()) == set()
+
+
+def test_kept_markup_is_exactly_what_rendering_makes_and_holds_no_csrf_token(policy_v1):
+    form = ConditionsForm(initial={"conditions": ["scoliosis"]}, version=policy_v1)
+    kept = form_body(form)
+    again = ConditionsForm(initial={"conditions": ["scoliosis"]}, version=policy_v1)
+    assert form_body(again) is kept
+    assert kept == form_body_render(
+        ConditionsForm(initial={"conditions": ["scoliosis"]}, version=policy_v1)
+    )
+    assert "csrfmiddlewaretoken" not in kept and "<form" not in kept
+
+
+def test_the_page_still_has_its_form_and_csrf_token(gp_client, policy_v1):
+    check_id = to_conditions(gp_client, [])
+    body = gp_client.get(step_url(check_id, "conditions")).content.decode()
+    form = body[body.index('<form method="post" novalidate>') :]
+    assert 'name="csrfmiddlewaretoken"' in form[: form.index("</form>")]
+    assert 'name="conditions"' in form[: form.index("</form>")]
+
+
+def test_an_answer_refused_shows_its_error_and_the_next_visit_does_not(gp_client, policy_v1):
+    check_id = to_conditions(gp_client, [])
+    gp_client.get(step_url(check_id, "conditions"))
+    refused = gp_client.post(step_url(check_id, "conditions"), {})
+    assert refused.status_code == 200 and "nhsuk-error-summary" in refused.content.decode()
+    assert (
+        "nhsuk-error-summary"
+        not in gp_client.get(step_url(check_id, "conditions")).content.decode()
+    )
+
+
+def test_patient_details_and_bound_forms_are_never_kept(policy_v1):
+    assert (
+        PatientForm(initial={"nhs_number": "943 476 5919"}, version=policy_v1).fragment_key()
+        is None
+    )
+    assert ConditionsForm({"conditions": ["none"]}, version=policy_v1).fragment_key() is None
+
+
+def test_a_draft_is_never_kept(policy_v1, policy_admin):
+    draft = policy_version_draft_start(user=policy_admin, policy=policy_v1.policy)
+    assert ConditionsForm(initial={}, version=draft).fragment_key() is None
+
+
+def test_a_new_versions_words_show_at_once(gp_client, policy_v1, policy_admin):
+    before = to_conditions(gp_client, [])
+    legend = policy_v1.questions["conditions"]["legend"]
+    assert legend in gp_client.get(step_url(before, "conditions")).content.decode()
+    draft = policy_version_draft_start(user=policy_admin, policy=policy_v1.policy)
+    policy_version_wording_update(
+        version=draft,
+        user=policy_admin,
+        texts={("questions", "conditions", "legend"): "Which of these has the patient got?"},
+    )
+    draft.refresh_from_db()
+    publish_now(draft, author=policy_admin)
+    after = to_conditions(gp_client, [])
+    body = gp_client.get(step_url(after, "conditions")).content.decode()
+    assert "Which of these has the patient got?" in body and legend not in body
+    # A check started under version 1 keeps version 1's words.
+    assert legend in gp_client.get(step_url(before, "conditions")).content.decode()
