@@ -11,6 +11,7 @@ so what a view receives is what the ORM would have given it.
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
@@ -63,3 +64,35 @@ def instance(
             values[index] = function(values[index], expression, connection)
     attnames = [field.attname for field in _fields(model, key)]
     return model.from_db(db, attnames, values)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One model's columns in a joined row: the model, its alias in the SQL, and the fields
+    selected (None for all)."""
+
+    model: type[Model]
+    alias: str
+    names: tuple[str, ...] | None = None
+
+
+def select_list(parts: Sequence[Part]) -> str:
+    return ", ".join(columns(part.model, part.alias, part.names) for part in parts)
+
+
+def split(row: Sequence[Any], parts: Sequence[Part], db: str) -> list[Model | None]:
+    """The instances in a row selected with `select_list(parts)`, in order; None for a part
+    whose primary key is NULL (an outer join that found nothing)."""
+    found: list[Model | None] = []
+    start = 0
+    for part in parts:
+        end = start + width(part.model, part.names)
+        values = row[start:end]
+        pk_index = [f.attname for f in _fields(part.model, part.names)].index(
+            part.model._meta.pk.attname
+        )
+        found.append(
+            None if values[pk_index] is None else instance(part.model, db, values, part.names)
+        )
+        start = end
+    return found

@@ -2,6 +2,7 @@
 
 import copy
 import datetime
+import functools
 import threading
 from dataclasses import dataclass
 
@@ -89,6 +90,14 @@ def policy_version_heavy_fields(prefix: str = "") -> tuple[str, ...]:
     """The version's large fields, for .defer() on a query that joins the version (`prefix`
     is the relation path, e.g. "policy_version__")."""
     return tuple(prefix + field for field in VERSION_HEAVY_FIELDS)
+
+
+@functools.cache
+def policy_version_light_fields() -> tuple[str, ...]:
+    """Every field but the large ones: what a hand-written join selects (core.rows) before the
+    whole version is taken from memory."""
+    heavy = set(VERSION_HEAVY_FIELDS)
+    return tuple(f.attname for f in PolicyVersion._meta.concrete_fields if f.name not in heavy)
 
 
 def policy_version_whole(version: PolicyVersion) -> PolicyVersion:

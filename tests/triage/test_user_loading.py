@@ -59,20 +59,3 @@ def test_a_session_naming_no_real_user_signs_nobody_in(db, user_id):
 def test_a_deactivated_user_is_signed_out(gp):
     get_user_model().objects.filter(pk=gp.pk).update(is_active=False)
     assert UserWithRolesBackend().get_user(gp.pk) is None
-
-
-def test_a_check_is_read_field_for_field_with_its_whole_version_and_only_by_its_gp(
-    gp_client, gp, other_gp, policy_v1
-):
-    from tests.triage.support import answer, begin
-    from triage.models import ReferralCheck
-    from triage.selectors.checks import check_get_for_clinician
-
-    check_id = begin(gp_client)
-    answer(gp_client, check_id, "patient")
-    loaded = check_get_for_clinician(check_id=check_id, user=gp)
-    assert field_values(loaded) == field_values(ReferralCheck.objects.get(pk=check_id))
-    assert loaded.answers == ReferralCheck.objects.get(pk=check_id).answers  # JSON decoded
-    assert loaded.policy_version.get_deferred_fields() == set()
-    assert loaded.policy_version.rules == policy_v1.rules
-    assert check_get_for_clinician(check_id=check_id, user=other_gp) is None

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from core import rows
 from policy.models import PolicyVersion
-from policy.selectors import policy_version_heavy_fields, policy_version_whole
+from policy.selectors import policy_version_light_fields, policy_version_whole
 from triage.models import ReferralCheck
 
 
@@ -28,22 +28,16 @@ def check_get_for_clinician(*, check_id: uuid.UUID, user) -> ReferralCheck | Non
         return None
     width = rows.width(ReferralCheck)
     check = rows.instance(ReferralCheck, using, row[:width])
-    version = rows.instance(PolicyVersion, using, row[width:], _version_light_fields())
+    version = rows.instance(PolicyVersion, using, row[width:], policy_version_light_fields())
     check.policy_version = policy_version_whole(version)
     return check
-
-
-@functools.cache
-def _version_light_fields() -> tuple[str, ...]:
-    heavy = set(policy_version_heavy_fields())
-    return tuple(f.attname for f in PolicyVersion._meta.concrete_fields if f.name not in heavy)
 
 
 @functools.cache
 def _check_sql() -> str:
     return (
         f"SELECT {rows.columns(ReferralCheck, 'rc')}, "  # noqa: S608 (the models' own names)
-        f"{rows.columns(PolicyVersion, 'v', _version_light_fields())} "
+        f"{rows.columns(PolicyVersion, 'v', policy_version_light_fields())} "
         f'FROM "{ReferralCheck._meta.db_table}" rc '
         f'JOIN "{PolicyVersion._meta.db_table}" v ON v."id" = rc."policy_version_id" '
         'WHERE rc."id" = %s AND rc."clinician_id" = %s'

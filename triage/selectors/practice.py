@@ -1,11 +1,16 @@
 """What a GP may read: their own practice's decisions, and nothing else."""
 
+import functools
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from policy.selectors import policy_version_heavy_fields, policy_version_whole
+from core import rows
+from policy.models import Policy, PolicyVersion
+from policy.selectors import policy_version_light_fields, policy_version_whole
 from triage.models import Clinician, Decision, Practice
 from triage.references import reference_normalise
 
@@ -83,14 +88,43 @@ def decision_page_for_practice(
 
 
 def decision_get_for_practice(*, reference: str, practice: Practice) -> Decision:
-    """404, not 403, for another practice's decision: references cannot be probed."""
-    found = (
-        Decision.objects.select_related("practice", "clinician", "policy_version__policy")
-        .defer(*policy_version_heavy_fields("policy_version__"))
-        .filter(reference=reference, practice=practice)[:1]
-    )
-    decision = next(iter(found), None)
-    if decision is None:
+    """404, not 403, for another practice's decision: references cannot be probed.
+
+    Plain SQL built once from the models (core.rows), with the practice, the clinician and the
+    version (without its large fields, then whole from memory) and its policy joined."""
+    using = router.db_for_read(Decision)
+    with connections[using].cursor() as cursor:
+        cursor.execute(_decision_sql(), [reference, practice.pk])
+        row = cursor.fetchone()
+    if row is None:
         raise Http404("No decision with that reference at your practice")
-    decision.policy_version = policy_version_whole(decision.policy_version)  # from memory
+    decision, its_practice, clinician, version, policy = rows.split(row, _DECISION_PARTS(), using)
+    Decision.practice.field.set_cached_value(decision, its_practice)
+    Decision.clinician.field.set_cached_value(decision, clinician)
+    PolicyVersion.policy.field.set_cached_value(version, policy)
+    decision.policy_version = policy_version_whole(version)  # from memory
     return decision
+
+
+@functools.cache
+def _DECISION_PARTS() -> tuple[rows.Part, ...]:  # noqa: N802 (a constant, built once)
+    return (
+        rows.Part(Decision, "d"),
+        rows.Part(Practice, "p"),
+        rows.Part(get_user_model(), "u"),
+        rows.Part(PolicyVersion, "v", policy_version_light_fields()),
+        rows.Part(Policy, "pol"),
+    )
+
+
+@functools.cache
+def _decision_sql() -> str:
+    return (
+        f"SELECT {rows.select_list(_DECISION_PARTS())} "  # noqa: S608 (the models' own names)
+        f'FROM "{Decision._meta.db_table}" d '
+        f'JOIN "{Practice._meta.db_table}" p ON p."id" = d."practice_id" '
+        f'JOIN "{get_user_model()._meta.db_table}" u ON u."id" = d."clinician_id" '
+        f'JOIN "{PolicyVersion._meta.db_table}" v ON v."id" = d."policy_version_id" '
+        f'JOIN "{Policy._meta.db_table}" pol ON pol."id" = v."policy_id" '
+        'WHERE d."reference" = %s AND d."practice_id" = %s'
+    )

@@ -1,0 +1,49 @@
+"""The check and the decision a GP's pages read by hand-written SQL (core.rows) are, field for
+field, what the ORM reads, with their related rows, and still only for their own GP or practice."""
+
+import pytest
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from tests.triage.support import answer, answer_all, begin, submit
+from triage.models import Decision, ReferralCheck
+from triage.selectors.checks import check_get_for_clinician
+from triage.selectors.practice import decision_get_for_practice
+
+
+def field_values(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_a_check_is_read_with_its_whole_version_and_only_by_its_gp(
+    gp_client, gp, other_gp, policy_v1
+):
+    check_id = begin(gp_client)
+    answer(gp_client, check_id, "patient")
+    answer(gp_client, check_id, "red-flags")
+    loaded = check_get_for_clinician(check_id=check_id, user=gp)
+    stored = ReferralCheck.objects.get(pk=check_id)
+    assert field_values(loaded) == field_values(stored)
+    assert loaded.answers == stored.answers == {"red_flags": []}  # JSON decoded
+    assert loaded.policy_version.get_deferred_fields() == set()
+    assert loaded.policy_version.rules == policy_v1.rules
+    assert check_get_for_clinician(check_id=check_id, user=other_gp) is None
+
+
+def test_a_decision_is_read_with_its_practice_clinician_version_and_policy(
+    gp_client, gp, practice, other_practice, policy_v1
+):
+    reference = submit(gp_client, answer_all(gp_client))["Location"].split("/")[-2]
+    loaded = decision_get_for_practice(reference=reference, practice=practice)
+    stored = Decision.objects.get(reference=reference)
+    assert field_values(loaded) == field_values(stored)
+    assert loaded.answers == stored.answers and loaded.findings == stored.findings
+    with CaptureQueriesContext(connection) as queries:
+        assert loaded.practice == practice and loaded.practice.name == practice.name
+        assert loaded.clinician == gp and loaded.clinician.username == gp.username
+        assert loaded.policy_version.statement == policy_v1.statement
+        assert loaded.policy_version.policy.title == policy_v1.policy.title
+    assert queries.captured_queries == []
+    with pytest.raises(Http404):
+        decision_get_for_practice(reference=reference, practice=other_practice)
