@@ -344,3 +344,27 @@ def test_no_policy_in_effect_is_explained_not_a_crash(gp_client, db):
     response = gp_client.post(reverse("triage:begin"), follow=True)
     assert response.status_code == 200
     assert "no version of the policy is in effect" in response.content.decode()
+
+
+def test_a_reference_already_taken_is_never_given_again(gp, practice, policy_v1, monkeypatch):
+    taken = record(gp, practice).reference
+    offered = iter([taken, taken, "FT-NEWR-EF99"])
+    monkeypatch.setattr("triage.services.decisions.reference_generate", lambda: next(offered))
+    assert record(gp, practice).reference == "FT-NEWR-EF99"
+    assert Decision.objects.filter(reference=taken).count() == 1
+
+
+def test_a_repeat_submission_gets_its_decision_even_with_no_policy_in_effect_now(
+    gp, practice, policy_v1, monkeypatch
+):
+    key = uuid.uuid4()
+    first, _ = decision_record(
+        user=gp, practice=practice, nhs_number="9434765919", answers=answers_for(),
+        submission_key=key,
+    )  # fmt: skip
+    monkeypatch.setattr("triage.services.decisions.policy_version_in_effect", lambda **_: None)
+    again, created = decision_record(
+        user=gp, practice=practice, nhs_number="9434765919", answers=answers_for(),
+        submission_key=key,
+    )  # fmt: skip
+    assert again.pk == first.pk and not created

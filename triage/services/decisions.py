@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Mapping
 
+from django.db import connection
 from django.utils import timezone
 
 from core.chain import Chain, chain_append
@@ -55,17 +56,18 @@ def decision_record(
     Idempotent on `submission_key`: a repeated submission returns the decision
     already stored instead of making a second one.
     """
-    existing = Decision.objects.filter(submission_key=submission_key).first()
-    if existing:
-        return existing, False
     version = version or policy_version_in_effect(from_memory=True)
     if version is None:
+        # A repeat of a submission stored before the policy stopped being in effect still
+        # gets its decision back (otherwise chain_append's find_existing answers repeats).
+        if (existing := _decision_for_submission(submission_key)) is not None:
+            return existing, False
         raise NoPolicyInEffect("No published policy version is in effect")
     parsed = engine.parse_answers(answers)
     result = engine.evaluate(policy_rules(version), parsed)
     payload = result.to_dict()
     reference = reference_generate()
-    while Decision.objects.filter(reference=reference).exists():
+    while _reference_taken(reference):
         reference = reference_generate()
     decision = Decision(
         reference=reference,
@@ -92,6 +94,20 @@ def decision_record(
     rows, created = chain_append(
         DECISION_CHAIN,
         [decision],
-        find_existing=Decision.objects.filter(submission_key=submission_key).first,
+        find_existing=lambda: _decision_for_submission(submission_key),
     )
     return rows[0], created
+
+
+def _decision_for_submission(submission_key: uuid.UUID) -> Decision | None:
+    """The decision already stored for this submission, if any (no ORDER BY: the key is unique)."""
+    return next(iter(Decision.objects.filter(submission_key=submission_key)[:1]), None)
+
+
+def _reference_taken(reference: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT 1 FROM "{Decision._meta.db_table}" WHERE "reference" = %s',  # noqa: S608
+            [reference],
+        )
+        return cursor.fetchone() is not None
