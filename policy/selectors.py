@@ -6,10 +6,13 @@ import functools
 import threading
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core import rows
 from policy.models import SECTION_FIELDS, Policy, PolicyEditEvent, PolicyScenario, PolicyVersion
 
 POLICY_SLUG = "lumbar-spinal-fusion"
@@ -54,6 +57,16 @@ def policy_version_in_effect(
     is read without its large fields and the whole version comes from policy_version_whole.
     """
     on = on or timezone.localdate()
+    if policy is None and from_memory:
+        version = _in_effect_compiled().run(on)
+        return policy_version_whole(version) if version is not None else None
+    version = _in_effect(policy, on, from_memory=from_memory).first()
+    return policy_version_whole(version) if from_memory and version is not None else version
+
+
+def _in_effect(policy: Policy | None, on: datetime.date, *, from_memory: bool) -> QuerySet:
+    """The rule itself: live versions taking effect on or before `on`, latest date first, then
+    the higher number."""
     if policy is not None:
         versions = policy.versions.all()
     else:
@@ -61,13 +74,43 @@ def policy_version_in_effect(
         versions = PolicyVersion.objects.filter(policy__slug=POLICY_SLUG)
     if from_memory:
         versions = versions.defer(*policy_version_heavy_fields())
-    version = (
-        _live(versions)
-        .filter(effective_from__lte=on)
-        .order_by("-effective_from", "-number")
-        .first()
-    )
-    return policy_version_whole(version) if from_memory and version is not None else version
+    return _live(versions).filter(effective_from__lte=on).order_by("-effective_from", "-number")
+
+
+@dataclass(frozen=True)
+class _CompiledInEffect:
+    """_in_effect's SQL, compiled once by the ORM with a placeholder date and run again with the
+    real one: every GP page that starts or submits a check asks which version is in effect,
+    and compiling the query cost more CPU than running it. The rule is still written once."""
+
+    sql: str
+    params: tuple
+    date_index: int
+
+    def run(self, on: datetime.date) -> PolicyVersion | None:
+        params = list(self.params)
+        params[self.date_index] = on
+        using = router.db_for_read(PolicyVersion)
+        with connections[using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        return rows.instance(PolicyVersion, using, row, policy_version_light_fields())
+
+
+_PLACEHOLDER_DATE = datetime.date(1901, 2, 3)
+
+
+@functools.cache
+def _in_effect_compiled() -> _CompiledInEffect:
+    query = _in_effect(None, _PLACEHOLDER_DATE, from_memory=True)[:1].query
+    compiler = query.get_compiler(DEFAULT_DB_ALIAS)
+    sql, params = compiler.as_sql()
+    selected = [column.target.attname for column, _, _ in compiler.select]
+    if selected != list(policy_version_light_fields()) or params.count(_PLACEHOLDER_DATE) != 1:
+        raise ImproperlyConfigured("The version-in-effect query no longer has the shape expected")
+    return _CompiledInEffect(sql, tuple(params), params.index(_PLACEHOLDER_DATE))
 
 
 # Published versions kept whole in this process's memory ------------------------------------

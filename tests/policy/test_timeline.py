@@ -91,6 +91,24 @@ def test_a_withdrawn_version_is_never_in_effect(policy_v1, policy_admin):
     assert policy_version_in_effect(on=datetime.date(2027, 6, 1)) == policy_v1
 
 
+def test_the_pages_compiled_once_query_agrees_with_the_rule_on_every_day(policy_v1, policy_admin):
+    """Pages ask through a query compiled once per process (from_memory): same answers."""
+    published(policy_v1, 2, datetime.date(2026, 3, 1))
+    published(policy_v1, 3, datetime.date(2026, 3, 1))
+    published(policy_v1, 4, datetime.date(2027, 1, 1))
+    v5 = published(policy_v1, 5, datetime.date(2026, 6, 1))
+    v6 = published(policy_v1, 6, datetime.date(2026, 8, 1))
+    PolicyVersionWithdrawal.objects.create(version=v6, user=policy_admin, reason="Replaced")
+    day, seen = datetime.date(2024, 12, 1), set()
+    while day < datetime.date(2027, 3, 1):
+        by_rule = policy_version_in_effect(on=day)
+        compiled = policy_version_in_effect(on=day, from_memory=True)
+        assert (compiled and compiled.pk) == (by_rule and by_rule.pk), day
+        seen.add(by_rule and by_rule.number)
+        day += datetime.timedelta(days=7)
+    assert seen == {None, 1, 3, 4, 5} and v5.number in seen
+
+
 def test_timeline_states_in_effect_scheduled_superseded_withdrawn(policy_v1, policy_admin):
     v2 = published(policy_v1, 2, datetime.date(2026, 3, 1))
     v3 = published(policy_v1, 3, datetime.date(2026, 9, 1))

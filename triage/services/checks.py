@@ -144,7 +144,13 @@ def check_start(*, user, practice, corrects: Decision | None = None) -> Referral
         check.nhs_number = corrects.nhs_number
         check.answers = _answers_from_decision(corrects.answers)
         check.last_step = "red-flags" if check.answers.get("red_flags") else STEPS[-1]
-    check.full_clean(exclude=["clinician", "practice", "policy_version", "corrects"])
+    # The id is a fresh uuid4 and PostgreSQL enforces the constraints too: asking it first
+    # would cost two queries on every new check.
+    check.full_clean(
+        exclude=["clinician", "practice", "policy_version", "corrects"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     check.save(force_insert=True)
     return check
 
