@@ -5,16 +5,18 @@ so two checks open in two tabs can never borrow each other's patient or answers.
 """
 
 import datetime
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
+from core import rows
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_in_effect
-from triage.models import Decision, ReferralCheck
+from triage.models import Decision, Practice, ReferralCheck
 from triage.services.decisions import NoPolicyInEffect, decision_record
 
 STEPS = ("patient", "red-flags", "pain", "conditions", "decompression")
@@ -157,19 +159,33 @@ def check_start(*, user, practice, corrects: Decision | None = None) -> Referral
 
 def _locked(check_id: uuid.UUID, user) -> ReferralCheck:
     """The user's check, locked until the transaction ends; CheckGone if it is not there."""
-    # No select_related("decision"): after waiting for the lock, PostgreSQL re-reads the
-    # check row but not a joined decision inserted meanwhile, so a join would say "none".
-    # check.decision is loaded by a later statement, which sees it. The practice never
-    # changes, so joining it is safe (and only the check's row is locked).
-    check = (
-        ReferralCheck.objects.select_for_update(of=("self",))
-        .select_related("practice")
-        .filter(pk=check_id, clinician=user)[:1]
-    )
-    check = next(iter(check), None)
-    if check is None:
+    # No join of the decision: after waiting for the lock, PostgreSQL re-reads the check row
+    # but not a joined decision inserted meanwhile, so a join would say "none". check.decision
+    # is loaded by a later statement, which sees it. The practice never changes, so joining
+    # it is safe (and only the check's row is locked: FOR UPDATE OF rc). Plain SQL built once
+    # (core.rows): every answer and every submit takes this lock.
+    using = router.db_for_write(ReferralCheck)
+    with connections[using].cursor() as cursor:
+        cursor.execute(_locked_sql(), [check_id, user.pk])
+        row = cursor.fetchone()
+    if row is None:
         raise CheckGone(CheckGone.__doc__)
+    check, practice = rows.split(row, _LOCKED_PARTS, using)
+    ReferralCheck.practice.field.set_cached_value(check, practice)
     return check
+
+
+_LOCKED_PARTS = (rows.Part(ReferralCheck, "rc"), rows.Part(Practice, "p"))
+
+
+@functools.cache
+def _locked_sql() -> str:
+    return (
+        f"SELECT {rows.select_list(_LOCKED_PARTS)} "  # noqa: S608 (the models' own names)
+        f'FROM "{ReferralCheck._meta.db_table}" rc '
+        f'JOIN "{Practice._meta.db_table}" p ON p."id" = rc."practice_id" '
+        'WHERE rc."id" = %s AND rc."clinician_id" = %s FOR UPDATE OF rc'
+    )
 
 
 def check_answer(
