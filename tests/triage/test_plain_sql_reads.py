@@ -47,3 +47,42 @@ def test_a_decision_is_read_with_its_practice_clinician_version_and_policy(
     assert queries.captured_queries == []
     with pytest.raises(Http404):
         decision_get_for_practice(reference=reference, practice=other_practice)
+
+
+def test_the_start_pages_list_is_the_orm_list_with_clinicians_and_corrections(
+    gp, other_gp, practice, policy_v1
+):
+    import uuid
+
+    from tests.conftest import VALID_NHS_NUMBERS, answers_for
+    from triage.selectors.practice import decision_list_for_practice, decision_page_for_practice
+    from triage.services.corrections import decision_correct
+    from triage.services.decisions import decision_record
+
+    made = [
+        decision_record(
+            user=gp, practice=practice, nhs_number=VALID_NHS_NUMBERS[0],
+            answers=answers_for(), submission_key=uuid.uuid4(), version=policy_v1,
+        )[0]
+        for _ in range(5)
+    ]  # fmt: skip
+    decision_correct(decision=made[1], user=gp, reason="Wrong patient")
+    decision_record(
+        user=other_gp, practice=other_gp.clinician.practice, nhs_number=VALID_NHS_NUMBERS[0],
+        answers=answers_for(), submission_key=uuid.uuid4(), version=policy_v1,
+    )  # fmt: skip
+    by_orm = list(decision_list_for_practice(practice=practice))
+    shown = [
+        *decision_page_for_practice(practice=practice, page=1, size=3).object_list,
+        *decision_page_for_practice(practice=practice, page=2, size=3).object_list,
+    ]
+    assert [d.reference for d in shown] == [d.reference for d in by_orm]
+    with CaptureQueriesContext(connection) as queries:
+        for row, expected in zip(shown, by_orm, strict=True):
+            assert row.created_at == expected.created_at and row.outcome == expected.outcome
+            assert row.nhs_number == expected.nhs_number
+            assert row.clinician.username == expected.clinician.username
+            assert hasattr(row, "correction") == hasattr(expected, "correction")
+    assert queries.captured_queries == []
+    assert [hasattr(row, "correction") for row in shown] == [False, False, False, True, False]
+    assert {"answers", "findings", "advice"} <= shown[0].get_deferred_fields()
