@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
-from django.db.models import Model
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, router
+from django.db.models import Model, QuerySet
 
 
 @functools.cache
@@ -96,3 +97,48 @@ def split(row: Sequence[Any], parts: Sequence[Part], db: str) -> list[Model | No
         )
         start = end
     return found
+
+
+class Compiled:
+    """A queryset compiled to SQL once by the ORM, with placeholder values, then run with real
+    ones: for a query some page makes on every request whose shape never changes. The rule it
+    expresses stays written once, with the ORM; only the values change.
+
+    Each placeholder must be an object that appears exactly once among the compiled query's
+    parameters (a date no real query asks for, a list object passed through RawSQL); that is
+    checked when compiling, so a query whose shape changes fails loudly at its first use.
+    """
+
+    def __init__(self, queryset: QuerySet, **placeholders: Any) -> None:
+        self.model = queryset.model
+        compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
+        self.sql, params = compiler.as_sql()
+        self.params = tuple(params)
+        self.slots: dict[str, int] = {}
+        for name, value in placeholders.items():
+            found = [i for i, param in enumerate(params) if param is value]
+            if len(found) != 1:
+                raise ImproperlyConfigured(f"Placeholder {name} is not one parameter of {self.sql}")
+            self.slots[name] = found[0]
+        self.selected = tuple(
+            getattr(getattr(column, "target", None), "attname", None)
+            for column, _, _ in compiler.select
+        )
+
+    def rows(self, **values: Any) -> list[tuple]:
+        params = list(self.params)
+        for name, value in values.items():
+            params[self.slots[name]] = value
+        using = router.db_for_read(self.model)
+        with connections[using].cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
+    def instances(self, names: Sequence[str] | None = None, **values: Any) -> list[Model]:
+        """The rows as instances of the queryset's model; its columns must be the model's
+        (only `names`, in model order), which is checked."""
+        expected = tuple(f.attname for f in _fields(self.model, tuple(names) if names else None))
+        if self.selected != expected:
+            raise ImproperlyConfigured(f"{self.sql} does not select {expected}")
+        using = router.db_for_read(self.model)
+        return [instance(self.model, using, row, names) for row in self.rows(**values)]

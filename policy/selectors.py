@@ -6,8 +6,6 @@ import functools
 import threading
 from dataclasses import dataclass
 
-from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -58,8 +56,8 @@ def policy_version_in_effect(
     """
     on = on or timezone.localdate()
     if policy is None and from_memory:
-        version = _in_effect_compiled().run(on)
-        return policy_version_whole(version) if version is not None else None
+        found = _in_effect_compiled().instances(policy_version_light_fields(), on=on)
+        return policy_version_whole(found[0]) if found else None
     version = _in_effect(policy, on, from_memory=from_memory).first()
     return policy_version_whole(version) if from_memory and version is not None else version
 
@@ -77,40 +75,15 @@ def _in_effect(policy: Policy | None, on: datetime.date, *, from_memory: bool) -
     return _live(versions).filter(effective_from__lte=on).order_by("-effective_from", "-number")
 
 
-@dataclass(frozen=True)
-class _CompiledInEffect:
-    """_in_effect's SQL, compiled once by the ORM with a placeholder date and run again with the
-    real one: every GP page that starts or submits a check asks which version is in effect,
-    and compiling the query cost more CPU than running it. The rule is still written once."""
-
-    sql: str
-    params: tuple
-    date_index: int
-
-    def run(self, on: datetime.date) -> PolicyVersion | None:
-        params = list(self.params)
-        params[self.date_index] = on
-        using = router.db_for_read(PolicyVersion)
-        with connections[using].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
-        return rows.instance(PolicyVersion, using, row, policy_version_light_fields())
-
-
 _PLACEHOLDER_DATE = datetime.date(1901, 2, 3)
 
 
 @functools.cache
-def _in_effect_compiled() -> _CompiledInEffect:
-    query = _in_effect(None, _PLACEHOLDER_DATE, from_memory=True)[:1].query
-    compiler = query.get_compiler(DEFAULT_DB_ALIAS)
-    sql, params = compiler.as_sql()
-    selected = [column.target.attname for column, _, _ in compiler.select]
-    if selected != list(policy_version_light_fields()) or params.count(_PLACEHOLDER_DATE) != 1:
-        raise ImproperlyConfigured("The version-in-effect query no longer has the shape expected")
-    return _CompiledInEffect(sql, tuple(params), params.index(_PLACEHOLDER_DATE))
+def _in_effect_compiled() -> rows.Compiled:
+    """_in_effect's SQL compiled once (core.rows.Compiled): every GP page that starts or submits
+    a check asks which version is in effect, and compiling cost more CPU than running it."""
+    query = _in_effect(None, _PLACEHOLDER_DATE, from_memory=True)[:1]
+    return rows.Compiled(query, on=_PLACEHOLDER_DATE)
 
 
 # Published versions kept whole in this process's memory ------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from review.selectors.practice import decisions_with_open_request, open_information_requests
+from review.selectors.practice import decisions_with_open_request, open_information_request_for
 from triage.models import Decision
 from triage.notices import DecisionTag, NoticeSource, notice_source_register
 
@@ -25,7 +25,7 @@ def information_requested_tags(decisions: Sequence[Decision]) -> dict[int, Decis
 
 def information_request_banner(decision: Decision) -> str:
     """The warning callout on the GP's decision page while the ICB's request is open."""
-    request = open_information_requests().filter(decision=decision).first()
+    request = open_information_request_for(decision)
     if request is None:
         return ""
     return render_to_string(

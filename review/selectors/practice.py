@@ -1,9 +1,12 @@
 """What a practice's GPs see of the ICB's review: open requests for more information."""
 
+import functools
 from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
 
+from core import rows
 from review.models import PracticeReply, Review
 
 
@@ -20,15 +23,36 @@ def open_information_requests() -> QuerySet[Review]:
 
 
 def decisions_with_open_request(decision_ids: Iterable[int]) -> set[int]:
-    """Which of these decisions have an unanswered request for more information (one query)."""
+    """Which of these decisions have an unanswered request for more information (one query,
+    compiled once: the GP's start page asks on every visit)."""
     ids = list(decision_ids)
     if not ids:
         return set()
-    return set(
-        open_information_requests()
-        .filter(decision_id__in=ids)
-        .values_list("decision_id", flat=True)
-    )
+    return {row[0] for row in _open_requests_among().rows(ids=ids)}
+
+
+def open_information_request_for(decision) -> Review | None:
+    """The decision's unanswered request for more information, if any (compiled once: the
+    GP's decision page asks on every visit)."""
+    found = _open_request_of().instances(decision=decision.pk)
+    return found[0] if found else None
+
+
+_IDS: list[int] = []  # placeholder for the ids, by identity (core.rows.Compiled)
+_DECISION_ID = -190102031  # placeholder for a decision's id
+
+
+@functools.cache
+def _open_requests_among() -> rows.Compiled:
+    among = RawSQL("SELECT unnest(%s::bigint[])", (_IDS,))  # noqa: S611 (no value is spliced)
+    query = open_information_requests().filter(decision_id__in=among).values_list("decision_id")
+    return rows.Compiled(query, ids=_IDS)
+
+
+@functools.cache
+def _open_request_of() -> rows.Compiled:
+    query = open_information_requests().filter(decision_id=_DECISION_ID).order_by("-sequence")[:1]
+    return rows.Compiled(query, decision=_DECISION_ID)
 
 
 def review_and_reply_history(*, decision) -> list:
