@@ -201,10 +201,10 @@ class PageRun:
 class Timer:
     """Times requests through the test client, with every query's SQL, parameters and time."""
 
-    def __init__(self, client) -> None:
+    def __init__(self, client, user) -> None:
         from django.db import connection
 
-        self.client = client
+        self.client, self.user = client, user
         self.connection = connection
         self._sql: list[tuple[str, tuple, float]] = []
         self._parts: dict[str, float] = {}
@@ -244,6 +244,8 @@ class Timer:
             self._sql.append((sql, params, (time.perf_counter() - started) * 1000))
 
     def run(self, url: str, repeat: int) -> PageRun:
+        # Signed in afresh: seed_demo resets the demo passwords, which signs the reviewer out.
+        self.client.force_login(self.user)
         result = PageRun()
         for i in range(repeat + 2):  # two warm-up requests
             self._sql, self._parts = [], {}
@@ -252,7 +254,8 @@ class Timer:
                 response = self.client.get(url)
                 wall = (time.perf_counter() - started) * 1000
             if response.status_code != 200:
-                raise RuntimeError(f"GET {url} answered {response.status_code}")
+                location = response.get("Location", "")
+                raise RuntimeError(f"GET {url} answered {response.status_code} {location}")
             if i >= 2:
                 result.wall.append(wall)
                 result.queries.append(len(self._sql))
@@ -325,8 +328,9 @@ def main() -> None:
     started = time.monotonic()
     settings.REQUIRE_2FA = False
     client = Client()
-    client.force_login(get_user_model().objects.get(username="reviewer"))
-    timer = Timer(client)
+    reviewer = get_user_model().objects.get(username="reviewer")
+    client.force_login(reviewer)
+    timer = Timer(client, reviewer)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM triage_decision")
         (total,) = cursor.fetchone()
