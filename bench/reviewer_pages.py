@@ -215,13 +215,14 @@ class Timer:
     ROWS = ("keyset_page", "count_capped", "decisions_with_sources")
     DETAIL = ("decision_get_for_review", "review_and_reply_history", "access_log_for_decision")
     WORKLISTS = ("worklist_counts",)
+    ACCESS_LOG = ("access_event_record",)
 
     def _selectors_wrap(self) -> None:
         import functools
 
         from review.views import review as views
 
-        for name in self.ROWS + self.DETAIL + self.WORKLISTS:
+        for name in self.ROWS + self.DETAIL + self.WORKLISTS + self.ACCESS_LOG:
             original = getattr(views, name, None)
             if original is None:
                 continue
@@ -260,7 +261,7 @@ class Timer:
                 result.wall.append(wall)
                 result.queries.append(len(self._sql))
                 result.sql_ms.append(sum(ms for _, _, ms in self._sql))
-                for name in self.ROWS + self.DETAIL + self.WORKLISTS:
+                for name in self.ROWS + self.DETAIL + self.WORKLISTS + self.ACCESS_LOG:
                     result.parts.setdefault(name, []).append(self._parts.get(name, 0.0))
         result.last_sql = self._sql
         result.html = response.content.decode()
@@ -300,6 +301,51 @@ def explain(sql: str, params) -> list[str]:
             indent = (len(line) - len(line.lstrip())) // 2
             nodes.append("  " * indent + text[:150])
     return nodes
+
+
+def filter_form_ms(repeat: int) -> float:
+    """Median ms to build and render the list's filter form alone (its select lists' queries
+    included), as the list template does with {% crispy form %}."""
+    from django.template import engines
+
+    from review.filters import DecisionFilter
+    from review.selectors.review import decision_list_for_review
+
+    template = engines["django"].from_string("{% load crispy_forms_tags %}{% crispy form %}")
+    times = []
+    for _ in range(repeat + 2):
+        started = time.perf_counter()
+        template.render({"form": DecisionFilter(None, queryset=decision_list_for_review()).form})
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times[2:])
+
+
+def overhead_report(timer: "Timer", results: list, repeat: int) -> None:
+    """Where a list page's time goes besides its rows: what every signed-in page costs, the
+    filter form, the access log's append, the worklist cards."""
+    base = statistics.median(timer.run("/accessibility/", repeat).wall)
+    form = filter_form_ms(repeat)
+    lists = [run for label, _, run, _, _ in results if label != "decision detail"]
+    detail = next(run for label, _, run, _, _ in results if label == "decision detail")
+    print("\n### Where the rest of the time goes (medians, ms)\n")
+    print("| part | list pages | detail |")
+    print("|---|---:|---:|")
+
+    def both(label: str, list_ms: float, detail_ms: float | str) -> None:
+        detail_text = detail_ms if isinstance(detail_ms, str) else f"{detail_ms:.1f}"
+        print(f"| {label} | {list_ms:.1f} | {detail_text} |")
+
+    def over_lists(*names: str) -> float:
+        return statistics.median(run.part(*names) for run in lists)
+
+    both("whole page", statistics.median(statistics.median(r.wall) for r in lists),
+         statistics.median(detail.wall))  # fmt: skip
+    both("a signed-in page with the base template only (`/accessibility/`)", base, base)
+    both("rows + count (list) or decision, reviews and access log (detail)",
+         over_lists(*Timer.ROWS), detail.part(*Timer.DETAIL))  # fmt: skip
+    both("worklist cards", over_lists(*Timer.WORKLISTS), "")
+    both("access log append", over_lists(*Timer.ACCESS_LOG), detail.part(*Timer.ACCESS_LOG))
+    both("the filter form alone (built and rendered)", form, "")
 
 
 def main() -> None:
@@ -448,6 +494,7 @@ def main() -> None:
     cards_raw, _ = raw_time(raw_conn, [(sql, []) for sql in WORKLISTS], args.repeat)
     print(f"\nThe worklist cards (on every list page): {statistics.median(worklist_ms):.1f} ms "
           f"in the page, {cards_raw:.1f} ms in raw SQL.")  # fmt: skip
+    overhead_report(timer, results, args.repeat)
     load = os.getloadavg()
     print(f"\n{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"{time.monotonic() - started:.0f} s")  # fmt: skip
