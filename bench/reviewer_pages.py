@@ -11,12 +11,19 @@ it holds N (an interrupted run keeps what it made), then VACUUM ANALYZE. Product
 (DEBUG off), the Django test client, a signed-in reviewer with the second factor switched off
 in this process (REQUIRE_2FA, as bench/page_cost.py does: the bench has no authenticator).
 
-For each page (the list, filtered lists, a deep keyset page, a decision) it prints the page's
-median and p95 wall time over --repeat requests after a warm-up, its queries and the time they
-took, and the median time of a raw SQL statement (psycopg, no ORM) that reads the same rows:
-the page's rows with the columns shown plus its capped count, or the decision with its reviews.
-The ratio page / raw is the goal of issue #15 (within 3x). Also the plan of each page's main
-list query (EXPLAIN), so a sequential scan over the whole table shows. Asserts nothing.
+For each page (the list, filtered lists, a deep keyset page reached by following "next", a
+decision) it prints the page's median and p95 wall time over --repeat requests after two
+warm-ups, its queries and the time they took, the time spent in the view's own selectors (rows
+and capped count; worklist cards), and the median time of raw SQL (psycopg, no ORM) that reads
+the same rows: the page's rows with the columns shown plus its capped count, or the decision
+with its reviews, replies and access log. The ratio page / raw is the goal of issue #15 (within
+3x); "same rows" checks that the page links to the references the raw SQL returns. Then where
+the rest of a page's time goes (a signed-in base page, the filter form, the access log), the
+plan (EXPLAIN ANALYZE) of each list's row query and capped count, so a sequential scan over the
+whole table shows, and each page's slowest queries (--sql: every query). Asserts nothing.
+
+The dashboards have their own benchmark (bench/dashboard.py); seed_demo spreads its first
+100,000 decisions over 18 months and puts each later chunk after the newest decision.
 """
 
 import argparse
