@@ -73,3 +73,19 @@ def test_dashboards_use_a_fixed_number_of_queries_however_many_decisions_and_pra
     add_decisions(make_decision, make_review, third, 45)
     assert queries_for(reviewer_client, url) == icb
     assert queries_for(gp_client, practice_url) == own
+
+
+def test_list_rows_read_only_what_the_table_shows(
+    reviewer_client, make_decision, make_review, other_gp
+):
+    add_decisions(make_decision, make_review, other_gp, 3)
+    url = reverse("review:list")
+    reviewer_client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        assert reviewer_client.get(url).status_code == 200
+    rows = [q["sql"] for q in captured.captured_queries if "LIMIT 26" in q["sql"]]
+    assert len(rows) == 1
+    for column in ("answers", "findings", "advice", "clinician_id", "policy_version_id"):
+        assert f'"triage_decision"."{column}"' not in rows[0]
+    assert "auth_user" not in rows[0]
+    assert "policy_policyversion" not in rows[0]

@@ -37,6 +37,44 @@ def test_worklists_count_unreviewed_and_each_latest_verdict(
     }
 
 
+def _worklist_counts(client) -> dict:
+    return {w["key"]: w["count"] for w in client.get(LIST).context["worklists"]}
+
+
+def test_worklist_counts_follow_each_new_review_after_they_were_counted(
+    reviewer_client, make_decision, make_review
+):
+    a, b = make_decision(), make_decision()
+    make_review(a, "more_information")
+    assert _worklist_counts(reviewer_client)["more_information"] == (1, False)
+    make_review(a, "disagree")  # the latest verdict moves a to another worklist
+    make_review(b, "more_information")
+    counts = _worklist_counts(reviewer_client)
+    assert counts["more_information"] == (1, False)
+    assert counts["disagree"] == (1, False)
+    assert counts["unreviewed"] == (0, False)
+
+
+def _verdict_counting_queries(client) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(LIST).status_code == 200
+    return sum(1 for q in captured.captured_queries if 'AS "n"' in q["sql"])
+
+
+def test_worklist_verdicts_are_counted_again_only_when_a_review_is_recorded(
+    reviewer_client, make_decision, make_review
+):
+    decision = make_decision()
+    make_review(decision, "refer_ifr")
+    assert _verdict_counting_queries(reviewer_client) == 1
+    assert _verdict_counting_queries(reviewer_client) == 0  # kept beside the chain's head
+    make_review(decision, "agree")
+    assert _verdict_counting_queries(reviewer_client) == 1
+
+
 def test_verdict_filter_uses_the_latest_verdict_only(reviewer_client, make_decision, make_review):
     moved_on, waiting = make_decision(), make_decision()
     make_review(moved_on, "more_information")
