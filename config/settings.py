@@ -269,8 +269,8 @@ SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
 # Unsubmitted referral checks untouched for this long are deleted by referral_drafts_purge.
 REFERRAL_DRAFT_DAYS = env_int("REFERRAL_DRAFT_DAYS", 30)
 SESSION_SAVE_EVERY_REQUEST = False
-# Database sessions; the per-request lookup is plain SQL (core.session_store).
-SESSION_ENGINE = "core.session_store"
+# Database sessions; the per-request read is plain SQL and brings the user (triage.session_store).
+SESSION_ENGINE = "triage.session_store"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,6 +8,7 @@ is plain SQL built once per process from the models (core.rows): compiling it wi
 every request cost more CPU than PostgreSQL spent running it.
 """
 
+import contextvars
 import functools
 
 from django.contrib.auth import get_user_model
@@ -41,19 +42,37 @@ def _user_sql() -> str:
     )
 
 
-def user_with_roles_and_practice(user_id):
-    """The user (or None) with their roles set and their clinician and practice cached on it."""
-    model = get_user_model()
+def user_id_clean(user_id):
+    """The user id as the model's primary key type, or None when it is not one."""
     try:
-        user_id = model._meta.pk.to_python(user_id)
+        return get_user_model()._meta.pk.to_python(user_id)
     except Exception:  # noqa: BLE001 (a session holding a malformed id signs nobody in)
         return None
-    using = router.db_for_read(model)
-    with connections[using].cursor() as cursor:
-        cursor.execute(_user_sql(), [list(ROLES), user_id])
-        row = cursor.fetchone()
-    if row is None:
+
+
+def user_sql_and_params(user_id) -> tuple[str, list]:
+    """The one query reading the user with roles, clinician and practice (see user_from_row)."""
+    return _user_sql(), [list(ROLES), user_id]
+
+
+def user_with_roles_and_practice(user_id):
+    """The user (or None) with their roles set and their clinician and practice cached on it:
+    the row the session store already read with the session (triage.session_store) when it
+    read this user's, otherwise one query."""
+    user_id = user_id_clean(user_id)
+    if user_id is None:
         return None
+    using = router.db_for_read(get_user_model())
+    found, row = prefetched_user_take(user_id)
+    if not found:
+        with connections[using].cursor() as cursor:
+            cursor.execute(*user_sql_and_params(user_id))
+            row = cursor.fetchone()
+    return user_from_row(row, using) if row is not None else None
+
+
+def user_from_row(row, using: str):
+    model = get_user_model()
     user_end = rows.width(model)
     clinician_end = user_end + rows.width(Clinician)
     practice_end = clinician_end + rows.width(Practice)
@@ -69,6 +88,27 @@ def user_with_roles_and_practice(user_id):
     model.clinician.related.set_cached_value(user, clinician)
     user_roles_set(user, row[practice_end])
     return user
+
+
+# The user row the session store read in this request, with the session, for the id it
+# expected; taken (and cleared) by the first get_user of the request. Set on every session
+# load, so a row can never outlive the request that read it.
+_prefetched: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
+    "prefetched_user", default=None
+)
+
+
+def prefetched_user_put(user_id, row) -> None:
+    _prefetched.set((user_id, row) if user_id is not None else None)
+
+
+def prefetched_user_take(user_id) -> tuple[bool, tuple | None]:
+    """(True, row or None) when the session store read this user's row in this request."""
+    held = _prefetched.get()
+    _prefetched.set(None)
+    if held is None or held[0] != user_id:
+        return False, None
+    return True, held[1]
 
 
 class UserWithRolesBackend(ModelBackend):

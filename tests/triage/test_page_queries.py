@@ -52,22 +52,24 @@ def warm_gp_client(gp_client, policy_v1):
 def test_a_question_page_reads_the_session_the_user_and_the_check_only(warm_gp_client, step):
     check_id = answer_all(warm_gp_client)
     queries = captured(warm_gp_client, "GET", step_url(check_id, step))
-    # session; the user with roles and practice (triage.auth); the check with its version
-    assert len(queries) == 3, "\n".join(queries)
-    assert "auth_group" in queries[1] and "triage_clinician" in queries[1]
+    # the session with the user, roles and practice (one round trip: triage.session_store);
+    # the check with its version
+    assert len(queries) == 2, "\n".join(queries)
+    assert "django_session" in queries[0]
+    assert "auth_group" in queries[0] and "triage_clinician" in queries[0]
 
 
-def test_the_check_page_costs_the_same_three_queries(warm_gp_client):
+def test_the_check_page_costs_the_same_two_queries(warm_gp_client):
     check_id = answer_all(warm_gp_client)
-    assert len(captured(warm_gp_client, "GET", check_url(check_id))) == 3
+    assert len(captured(warm_gp_client, "GET", check_url(check_id))) == 2
 
 
-def test_answering_a_question_costs_five_queries(warm_gp_client):
+def test_answering_a_question_costs_four_queries(warm_gp_client):
     check_id = begin(warm_gp_client)
     answer(warm_gp_client, check_id, "patient")
     queries = captured(warm_gp_client, "POST", step_url(check_id, "red-flags"), PAGES["red-flags"])
-    # session, user, the check, the check locked, the update
-    assert len(queries) == 5, "\n".join(queries)
+    # session with user, the check, the check locked, the update
+    assert len(queries) == 4, "\n".join(queries)
 
 
 def test_submitting_reads_the_user_version_and_practice_once(warm_gp_client):
@@ -88,8 +90,9 @@ def test_the_start_page_costs_the_same_with_3_or_45_decisions_and_a_correction(
     decision_correct(decision=decisions[-1], user=gp, reason="Wrong patient")
     with_many = captured(warm_gp_client, "GET", START)
     assert len(with_many) == len(with_three)
-    # session, user, the page of decisions, checks in progress, version in effect, requests
-    assert len(with_many) <= 6, "\n".join(with_many)
+    # session with user, the page of decisions, checks in progress, version in effect,
+    # requests
+    assert len(with_many) <= 5, "\n".join(with_many)
 
 
 def test_the_start_page_never_loads_json_payloads_or_counts_decisions(

@@ -1,0 +1,76 @@
+"""Database sessions whose per-request read also brings the signed-in user, in one round trip.
+
+Every signed-in page reads the session row and then the user with roles and practice
+(triage.auth): two round trips to PostgreSQL, each a wait for the database and a switch of
+the CPU to it and back. Once this process has seen a session, it remembers whose it is
+(a hint, keyed by the session key), and the next request sends both SELECTs together. The
+hint only chooses which user row to fetch: the session row is still read, so a signed-out or
+expired session is gone at once; the user row is still read, so a role or practice change
+applies on the next page; and the row is used only when the session data, decoded, names that
+same user (triage.auth.prefetched_user_take), otherwise the user is read as before.
+"""
+
+import threading
+from collections import OrderedDict
+
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.db import connections, router
+from django.utils import timezone
+
+from core import session_store
+from triage.auth import prefetched_user_put, user_id_clean, user_sql_and_params
+
+HINTS_SIZE = 10_000
+_hints: OrderedDict[str, object] = OrderedDict()
+_hints_lock = threading.Lock()
+
+
+def _hint_get(session_key: str):
+    with _hints_lock:
+        return _hints.get(session_key)
+
+
+def _hint_put(session_key: str, user_id) -> None:
+    with _hints_lock:
+        _hints[session_key] = user_id
+        _hints.move_to_end(session_key)
+        while len(_hints) > HINTS_SIZE:
+            _hints.popitem(last=False)
+
+
+def hints_clear() -> None:
+    with _hints_lock:
+        _hints.clear()
+
+
+class SessionStore(session_store.SessionStore):
+    def _get_session_from_db(self):
+        prefetched_user_put(None, None)
+        user_id = _hint_get(self.session_key) if self.session_key else None
+        using = router.db_for_read(self.model)
+        if user_id is None or using != router.db_for_read(get_user_model()):
+            return super()._get_session_from_db()
+        table = self.model._meta.db_table
+        user_sql, user_params = user_sql_and_params(user_id)
+        with connections[using].cursor() as cursor:
+            cursor.execute(
+                f'SELECT "session_data", "expire_date" FROM "{table}" '  # noqa: S608 (model's table)
+                f'WHERE "session_key" = %s AND "expire_date" > %s; {user_sql}',
+                [self.session_key, timezone.now(), *user_params],
+            )
+            session_row = cursor.fetchone()
+            cursor.nextset()
+            user_row = cursor.fetchone()
+        if session_row is None:
+            self._session_key = None
+            return None
+        prefetched_user_put(user_id, user_row)
+        return self.model(
+            session_key=self.session_key, session_data=session_row[0], expire_date=session_row[1]
+        )
+
+    def load(self):
+        data = super().load()
+        if self.session_key and (user_id := user_id_clean(data.get(SESSION_KEY))) is not None:
+            _hint_put(self.session_key, user_id)
+        return data
