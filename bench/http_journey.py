@@ -887,18 +887,20 @@ def _chain_process(database_url, threads, seconds, barrier, queue, seed) -> None
     django.setup()
     from django.db import connection, transaction
 
+    from core import chain as chain_module
     from triage.models import Practice
     from triage.services import decisions as decisions_service
 
-    original_lock = decisions_service.chain_lock
+    original_lock = chain_module.chain_lock_and_tail
     holds: list[float] = []
 
-    def timed_lock(lock_id: int) -> None:
-        original_lock(lock_id)
+    def timed_lock(model, lock_id: int):
+        tail = original_lock(model, lock_id)
         acquired = time.perf_counter()
         transaction.on_commit(lambda: holds.append((time.perf_counter() - acquired) * 1000))
+        return tail
 
-    decisions_service.chain_lock = timed_lock
+    chain_module.chain_lock_and_tail = timed_lock
     practices = list(Practice.objects.filter(clinicians__isnull=False).distinct())
     pairs = [(p, p.clinicians.select_related("user").first().user) for p in practices]
     connection.close()
