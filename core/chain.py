@@ -121,7 +121,9 @@ def chain_append(
     Under the chain's advisory lock: `find_existing` is asked first, so an idempotent caller
     that finds its row already stored gets ([that row], False) and nothing is written.
     """
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (a submit's): a failure here fails the whole
+    # transaction anyway, and the SAVEPOINT and RELEASE would cost two round trips.
+    with transaction.atomic(savepoint=False):
         sequence, previous_hash = chain_lock_and_tail(chain.model, chain.lock_id)
         if find_existing is not None and (found := find_existing()) is not None:
             return [found], False

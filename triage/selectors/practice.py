@@ -139,7 +139,11 @@ def decision_get_for_practice(*, reference: str, practice: Practice) -> Decision
         row = cursor.fetchone()
     if row is None:
         raise Http404("No decision with that reference at your practice")
-    decision, its_practice, clinician, version, policy = rows.split(row, _DECISION_PARTS(), using)
+    decision, its_practice, clinician, version, policy, correction = rows.split(
+        row, _DECISION_PARTS(), using
+    )
+    # Whether it was entered in error (the correction's id only; the rest loads if it was).
+    Decision.correction.related.set_cached_value(decision, correction)
     Decision.practice.field.set_cached_value(decision, its_practice)
     Decision.clinician.field.set_cached_value(decision, clinician)
     PolicyVersion.policy.field.set_cached_value(version, policy)
@@ -155,6 +159,7 @@ def _DECISION_PARTS() -> tuple[rows.Part, ...]:  # noqa: N802 (a constant, built
         rows.Part(get_user_model(), "u"),
         rows.Part(PolicyVersion, "v", policy_version_light_fields()),
         rows.Part(Policy, "pol"),
+        rows.Part(DecisionCorrection, "c", ("id", "decision_id")),
     )
 
 
@@ -167,5 +172,6 @@ def _decision_sql() -> str:
         f'JOIN "{get_user_model()._meta.db_table}" u ON u."id" = d."clinician_id" '
         f'JOIN "{PolicyVersion._meta.db_table}" v ON v."id" = d."policy_version_id" '
         f'JOIN "{Policy._meta.db_table}" pol ON pol."id" = v."policy_id" '
+        f'LEFT JOIN "{DecisionCorrection._meta.db_table}" c ON c."decision_id" = d."id" '
         'WHERE d."reference" = %s AND d."practice_id" = %s'
     )

@@ -30,6 +30,9 @@ def decision_correction(context, decision: Decision) -> CorrectionShown | None:
 
 
 def _correction_shown(context, decision: Decision) -> CorrectionShown | None:
+    related = Decision.correction.related
+    if related.is_cached(decision) and related.get_cached_value(decision) is None:
+        return None  # read with the decision: it stands
     correction = (
         DecisionCorrection.objects.select_related("corrected_by").filter(decision=decision).first()
     )
