@@ -120,3 +120,64 @@ def test_continue_goes_to_the_next_page_then_the_check_page(gp, practice, policy
     assert check_page_after(check, "decompression") == CHECK
     fresh = check_start(user=gp, practice=practice)
     assert check_page_after(fresh, "red-flags") == "patient"
+
+
+# An answer written against the check as the page read it (`seen`): one conditional UPDATE,
+# and the locked path whenever the row is no longer exactly that.
+
+
+def seen_now(gp, check):
+    from triage.selectors.checks import check_get_for_clinician
+
+    return check_get_for_clinician(check_id=check.pk, user=gp)
+
+
+def test_an_answer_against_an_unchanged_check_is_stored(gp, practice, policy_v1):
+    check = check_start(user=gp, practice=practice)
+    check_answer(check_id=check.pk, user=gp, step="patient", nhs_number="9434765919")
+    seen = seen_now(gp, check)
+    stored = check_answer(
+        check_id=check.pk, user=gp, step="red-flags", answers={"red_flags": []}, seen=seen
+    )
+    assert stored.answers == {"red_flags": []} and stored.last_step == "red-flags"
+    assert seen_now(gp, check).answers == {"red_flags": []}
+    assert seen.answers == {}  # the page's copy is left as it was read
+
+
+def test_another_tabs_answer_in_between_is_kept_not_overwritten(gp, practice, policy_v1):
+    check = filled(gp, practice)
+    seen = seen_now(gp, check)  # this tab read the check ...
+    check_answer(  # ... another tab then changed the pain answer ...
+        check_id=check.pk, user=gp, step="pain", answers={"pain_location": "back_and_leg"}
+    )
+    check_answer(  # ... and this tab answers the conditions question from its stale copy
+        check_id=check.pk, user=gp, step="conditions", answers={"conditions": ["scoliosis"]},
+        seen=seen,
+    )  # fmt: skip
+    now = seen_now(gp, check).answers
+    assert now["pain_location"] == "back_and_leg" and now["conditions"] == ["scoliosis"]
+
+
+def test_a_check_submitted_or_deleted_since_it_was_read_takes_no_answer(gp, practice, policy_v1):
+    check = filled(gp, practice)
+    seen = seen_now(gp, check)
+    check_submit(check_id=check.pk, user=gp)
+    with pytest.raises(CheckAlreadySubmitted):
+        check_answer(
+            check_id=check.pk, user=gp, step="pain", answers={"pain_location": "back_only"},
+            seen=seen,
+        )  # fmt: skip
+    other = check_start(user=gp, practice=practice)
+    seen = seen_now(gp, other)
+    check_delete(check_id=other.pk, user=gp)
+    with pytest.raises(CheckGone):
+        check_answer(check_id=other.pk, user=gp, step="patient", nhs_number="9434765919", seen=seen)
+
+
+def test_a_page_not_reached_is_refused_even_against_the_checks_own_copy(gp, practice, policy_v1):
+    check = check_start(user=gp, practice=practice)
+    with pytest.raises(StepNotReached):
+        check_answer(
+            check_id=check.pk, user=gp, step="conditions", answers={"conditions": []},
+            seen=seen_now(gp, check),
+        )  # fmt: skip

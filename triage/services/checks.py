@@ -4,6 +4,7 @@ A check is a row, not a session slot: every page and every POST names the check 
 so two checks open in two tabs can never borrow each other's patient or answers.
 """
 
+import copy
 import datetime
 import functools
 import uuid
@@ -195,26 +196,63 @@ def check_answer(
     step: str,
     nhs_number: str | None = None,
     answers: Mapping | None = None,
+    seen: ReferralCheck | None = None,
 ) -> ReferralCheck:
     """Store one page's answer on this check only.
 
     Refused when the check was submitted meanwhile (CheckAlreadySubmitted), deleted
-    (CheckGone), or has not reached this page (StepNotReached).
+    (CheckGone), or has not reached this page (StepNotReached). `seen` is the check as the
+    page just read it: when the row is still exactly that, the answer is written in one
+    conditional UPDATE (_answer_if_unchanged); otherwise the row is locked and read again.
     """
+    if seen is not None and (stored := _answer_if_unchanged(seen, step, nhs_number, answers)):
+        return stored
     with transaction.atomic():
         check = _locked(check_id, user)
         if check.decision_id:
             raise CheckAlreadySubmitted(check.decision)
         if not check_can_visit(check, step):
             raise StepNotReached(check_next_step(check))
-        if step == "patient":
-            check.nhs_number = nhs_number or ""
-        else:
-            check.answers = {**check.answers, **(answers or {})}
-        check.last_step = step
-        check.updated_at = timezone.now()
+        _apply_answer(check, step, nhs_number, answers)
         check.save(update_fields=["nhs_number", "answers", "last_step", "updated_at"])
     return check
+
+
+def _apply_answer(check: ReferralCheck, step: str, nhs_number, answers) -> None:
+    if step == "patient":
+        check.nhs_number = nhs_number or ""
+    else:
+        check.answers = {**check.answers, **(answers or {})}
+    check.last_step = step
+    check.updated_at = timezone.now()
+
+
+def _answer_if_unchanged(seen: ReferralCheck, step: str, nhs_number, answers):
+    """Optimistic write: the answer applied to `seen`, stored only if the row still holds
+    exactly what `seen` holds (not submitted, same answers, patient, page, version and time of
+    the last change); one statement instead of BEGIN, lock, UPDATE and COMMIT. Returns the
+    stored check, or None when the row changed (another tab, a submit, a delete) or the page
+    may not be answered, so that the locked path decides with the row as it is now."""
+    if seen.decision_id or not check_can_visit(seen, step):
+        return None
+    changed = copy.copy(seen)
+    _apply_answer(changed, step, nhs_number, answers)
+    written = ReferralCheck.objects.filter(
+        pk=seen.pk,
+        clinician_id=seen.clinician_id,
+        decision__isnull=True,
+        updated_at=seen.updated_at,
+        last_step=seen.last_step,
+        nhs_number=seen.nhs_number,
+        answers=seen.answers,
+        policy_version_id=seen.policy_version_id,
+    ).update(
+        nhs_number=changed.nhs_number,
+        answers=changed.answers,
+        last_step=changed.last_step,
+        updated_at=changed.updated_at,
+    )
+    return changed if written == 1 else None
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,7 @@ def step(request: HttpRequest, clinician, check: ReferralCheck, step: str) -> Ht
                     step=step,
                     nhs_number=form.cleaned_data.get("nhs_number"),
                     answers=form.answers() if step != "patient" else None,
+                    seen=check,
                 )
             except CheckAlreadySubmitted as error:
                 return _already_recorded(request, error)
