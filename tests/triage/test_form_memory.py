@@ -109,3 +109,33 @@ def test_a_new_versions_words_show_at_once(gp_client, policy_v1, policy_admin):
     assert "Which of these has the patient got?" in body and legend not in body
     # A check started under version 1 keeps version 1's words.
     assert legend in gp_client.get(step_url(before, "conditions")).content.decode()
+
+
+def test_the_start_back_form_is_kept_per_version_and_posts_to_its_own_decision(
+    gp, gp_client, practice, policy_v1
+):
+    import uuid
+
+    from django.urls import reverse
+
+    from tests.conftest import VALID_NHS_NUMBERS, answers_for
+    from triage.services.decisions import decision_record
+
+    made = [
+        decision_record(
+            user=gp, practice=practice, nhs_number=VALID_NHS_NUMBERS[0],
+            answers=answers_for(), submission_key=uuid.uuid4(),
+        )[0]
+        for _ in range(2)
+    ]  # fmt: skip
+    for decision in made * 2:  # the second round comes from memory
+        page = gp_client.get(reverse("triage:decision", args=[decision.reference])).content
+        action = reverse("triage:decision_startback", args=[decision.reference])
+        assert f'<form action="{action}" method="post" novalidate>' in page.decode()
+        assert page.decode().count('name="item_1"') == 2  # two radios: agree, disagree
+    refused = gp_client.post(
+        reverse("triage:decision_startback", args=[made[0].reference]), {"item_1": "agree"}
+    )
+    assert "Select an answer for statement 2" in refused.content.decode()
+    page = gp_client.get(reverse("triage:decision", args=[made[0].reference])).content.decode()
+    assert "Select an answer for statement 2" not in page

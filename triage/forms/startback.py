@@ -12,6 +12,7 @@ from policy.wording import version_wording
 class StartBackForm(forms.Form):
     def __init__(self, *args, version: PolicyVersion, action: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.version = version
         text = version_wording(version)["startback"]
         for item in range(1, ITEM_COUNT + 1):
             self.fields[f"item_{item}"] = forms.ChoiceField(
@@ -32,6 +33,16 @@ class StartBackForm(forms.Form):
             ),
             Submit("score", text["submit"], variant="secondary", prevent_double_click=True),
         )
+
+    def fragment_key(self) -> tuple | None:
+        """The unbound form's markup depends only on the published version's words (kept by
+        nhsuk.form_body); the action, the decision's own address, is written by the page."""
+        version = self.version
+        if self.is_bound or self.initial or version.status != PolicyVersion.Status.PUBLISHED:
+            return None
+        if not version.content_hash:
+            return None
+        return ("StartBackForm", version.pk, version.content_hash, version.published_at)
 
     def responses(self) -> dict[int, str]:
         return {item: self.cleaned_data[f"item_{item}"] for item in range(1, ITEM_COUNT + 1)}
