@@ -237,22 +237,40 @@ def _answer_if_unchanged(seen: ReferralCheck, step: str, nhs_number, answers):
         return None
     changed = copy.copy(seen)
     _apply_answer(changed, step, nhs_number, answers)
-    written = ReferralCheck.objects.filter(
-        pk=seen.pk,
-        clinician_id=seen.clinician_id,
-        decision__isnull=True,
-        updated_at=seen.updated_at,
-        last_step=seen.last_step,
-        nhs_number=seen.nhs_number,
-        answers=seen.answers,
-        policy_version_id=seen.policy_version_id,
-    ).update(
-        nhs_number=changed.nhs_number,
-        answers=changed.answers,
-        last_step=changed.last_step,
-        updated_at=changed.updated_at,
-    )
+    using = router.db_for_write(ReferralCheck)
+    connection = connections[using]
+    as_json = ReferralCheck._meta.get_field("answers").get_db_prep_value  # as the ORM sends it
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _answer_sql(),
+            [
+                changed.nhs_number,
+                as_json(changed.answers, connection),
+                changed.last_step,
+                changed.updated_at,
+                seen.pk,
+                seen.clinician_id,
+                seen.updated_at,
+                seen.last_step,
+                seen.nhs_number,
+                as_json(seen.answers, connection),
+                seen.policy_version_id,
+            ],
+        )
+        written = cursor.rowcount
     return changed if written == 1 else None
+
+
+@functools.cache
+def _answer_sql() -> str:
+    """_answer_if_unchanged's UPDATE: plain SQL built once (every answer is one)."""
+    return (
+        f'UPDATE "{ReferralCheck._meta.db_table}" SET "nhs_number" = %s, "answers" = %s, '  # noqa: S608
+        '"last_step" = %s, "updated_at" = %s '
+        'WHERE "id" = %s AND "clinician_id" = %s AND "decision_id" IS NULL '
+        'AND "updated_at" = %s AND "last_step" = %s AND "nhs_number" = %s '
+        'AND "answers" = %s AND "policy_version_id" = %s'
+    )
 
 
 @dataclass(frozen=True)
