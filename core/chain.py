@@ -45,20 +45,6 @@ def content_hash(data: dict) -> str:
     return hashlib.sha256(canonical_json(data).encode()).hexdigest()
 
 
-def chain_lock(lock_id: int) -> None:
-    """Serialise appends to one chain until the surrounding transaction ends.
-
-    Gives up after CHAIN_LOCK_TIMEOUT_MS (OperationalError, shown as the 503 page) rather than
-    letting a submission hang behind a stuck holder of the lock.
-    """
-    with connection.cursor() as cursor:
-        # One round trip (both values are integers, so nothing is interpolated but digits).
-        cursor.execute(
-            f"SET LOCAL lock_timeout = {int(settings.CHAIN_LOCK_TIMEOUT_MS)}; "
-            f"SELECT pg_advisory_xact_lock({int(lock_id)})"
-        )
-
-
 def chain_tail(model: type[models.Model]) -> tuple[int, str]:
     """(sequence, content_hash) of the last row, or (0, GENESIS_HASH) for an empty chain.
 
@@ -75,10 +61,13 @@ def chain_tail(model: type[models.Model]) -> tuple[int, str]:
 
 
 def chain_lock_and_tail(model: type[models.Model], lock_id: int) -> tuple[int, str]:
-    """chain_lock, then chain_tail, sent together: one round trip to PostgreSQL instead of two.
+    """Take the chain's lock until the surrounding transaction ends, then read its tail
+    (as chain_tail), in one round trip to PostgreSQL.
 
-    The statements run in order in this transaction, so the tail is read after the lock is held
-    and sees every append committed before it."""
+    Gives up after CHAIN_LOCK_TIMEOUT_MS (OperationalError, shown as the 503 page) rather than
+    letting a submission hang behind a stuck holder of the lock. The statements run in order
+    in this transaction, so the tail is read after the lock is held and sees every append
+    committed before it."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

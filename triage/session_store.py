@@ -38,11 +38,6 @@ def _hint_put(session_key: str, user_id) -> None:
             _hints.popitem(last=False)
 
 
-def hints_clear() -> None:
-    with _hints_lock:
-        _hints.clear()
-
-
 class SessionStore(session_store.SessionStore):
     def _get_session_from_db(self):
         prefetched_user_put(None, None)

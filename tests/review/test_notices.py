@@ -39,3 +39,21 @@ def test_a_banner_rendered_from_a_template_keeps_its_markup(gp_client, make_deci
         '<div class="nhsuk-warning-callout nhsuk-u-display-none-print" id="information-request">'
         in page
     )
+
+
+def test_open_requests_are_found_among_exactly_the_ids_asked_each_time(make_decision, make_review):
+    """The query is compiled once with a placeholder list (core.rows.Compiled): each call binds
+    its own ids as a parameter, whatever their number."""
+    from review.selectors.practice import decisions_with_open_request
+
+    open_a, open_b, answered_later, never = (make_decision() for _ in range(4))
+    make_review(open_a, "more_information")
+    make_review(open_b, "more_information")
+    make_review(answered_later, "more_information")
+    make_review(answered_later, "agree")  # the latest verdict is what counts
+    everyone = [open_a.pk, open_b.pk, answered_later.pk, never.pk]
+    assert decisions_with_open_request(everyone) == {open_a.pk, open_b.pk}
+    assert decisions_with_open_request([open_b.pk]) == {open_b.pk}
+    assert decisions_with_open_request([never.pk, answered_later.pk]) == set()
+    assert decisions_with_open_request([]) == set()
+    assert decisions_with_open_request(everyone) == {open_a.pk, open_b.pk}

@@ -181,3 +181,17 @@ def test_a_page_not_reached_is_refused_even_against_the_checks_own_copy(gp, prac
             check_id=check.pk, user=gp, step="conditions", answers={"conditions": []},
             seen=seen_now(gp, check),
         )  # fmt: skip
+
+
+def test_the_database_refuses_a_check_holding_anything_but_a_10_digit_nhs_number(
+    gp, practice, policy_v1
+):
+    """check_start and the optimistic answer leave this to PostgreSQL (no pre-insert query)."""
+    from django.db import IntegrityError, connection, transaction
+
+    check = check_start(user=gp, practice=practice)
+    for bad in ("943476591", "943476591x", "943 476 59"):
+        with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE triage_referralcheck SET nhs_number = %s WHERE id = %s", [bad, check.pk]
+            )

@@ -1,8 +1,8 @@
 """Template filters for referral records."""
 
 from django import template
-from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from triage.nhs_number import nhs_number_format
 from triage.notices import DecisionTag, decision_banners, decision_tags
@@ -33,4 +33,4 @@ def notice_banners(decision) -> SafeString:
     """{% notice_banners decision %}: other apps' banners for the decision page."""
     # A banner rendered from the registering app's own (autoescaped) template is a SafeString
     # and passes as it is; anything else a source returns is escaped, never trusted.
-    return mark_safe("".join(conditional_escape(b) for b in decision_banners(decision)))  # noqa: S308
+    return format_html_join("", "{}", ((banner,) for banner in decision_banners(decision)))
