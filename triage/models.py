@@ -4,6 +4,7 @@ import uuid
 
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -107,6 +108,18 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def marked_entered_in_error(self) -> bool:
+        """Whether a correction marks this decision entered in error. For templates: a missing
+        one-to-one raises, and a template's failed lookup costs a `dir()` of the instance."""
+        related = Decision.correction.related
+        if related.is_cached(self):  # read with the decision (None: it stands)
+            return related.get_cached_value(self) is not None
+        try:
+            return self.correction is not None
+        except ObjectDoesNotExist:
+            return False
 
 
 class AccessEvent(models.Model):

@@ -5,6 +5,7 @@ Everything is read from the decision row and its own policy version, never from 
 policy, so a decision page looks the same years later.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -23,6 +24,7 @@ from policy.wording import (
     version_wording,
 )
 from triage.models import Decision
+from triage.references import reference_urls
 
 
 @dataclass(frozen=True)
@@ -288,3 +290,11 @@ def startback_context(decision: Decision, *, form=None, offer: bool = True) -> d
             action=reverse("triage:decision_startback", args=[decision.reference]),
         )
     return {"startback": {"text": text, "result": result, "form": form if offered else None}}
+
+
+def decisions_linked(decisions: Sequence[Decision], viewname: str) -> Sequence[Decision]:
+    """Each decision with `url`, its page under `viewname`, for a list's links."""
+    urls = reference_urls(viewname, [decision.reference for decision in decisions])
+    for decision, url in zip(decisions, urls, strict=True):
+        decision.url = url
+    return decisions

@@ -2,8 +2,9 @@
 
 from django import template
 
-from policy.engine import OUTCOME_LABELS, Outcome
+from policy.engine import Outcome
 from review.models import Review
+from triage.templatetags.triage_tags import outcome_label
 
 register = template.Library()
 
@@ -23,9 +24,7 @@ VERDICT_TAGS = {
 }
 
 
-@register.filter
-def outcome_label(value: str) -> str:
-    return OUTCOME_LABELS.get(value, value)
+register.filter(outcome_label)  # the GP's lists and the reviewer's say the same
 
 
 @register.filter

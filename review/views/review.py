@@ -36,7 +36,7 @@ from review.services.reviews import outcomes_in_version, review_record
 from review.services.verify import decision_verify
 from triage.models import AccessEvent, Decision
 from triage.nhs_number import nhs_number_format
-from triage.presentation import decision_context, startback_context
+from triage.presentation import decision_context, decisions_linked, startback_context
 from triage.services.access import access_event_record, nhs_number_search_hash
 from triage.services.impact import impact_decision_today
 from triage.sources import decision_source
@@ -128,7 +128,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     page, count = None, None
     if valid:
         page = keyset_page(filterset.qs, order=SORTS[sort], cursor=request.GET.get("cursor", ""))
-        decisions_with_sources(page.rows)
+        decisions_linked(decisions_with_sources(page.rows), "review:detail")
         count = count_capped(filterset.qs)
         if page.rows:
             _list_log(request, filterset, page)
@@ -239,7 +239,7 @@ def review_create(request: HttpRequest, reference: str) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Unreviewed decisions, oldest first."""
     page = keyset_page(unreviewed_queue(), order=QUEUE_ORDER, cursor=request.GET.get("cursor", ""))
-    decisions_with_sources(page.rows)
+    decisions_linked(decisions_with_sources(page.rows), "review:detail")
     return render(request, "review/queue.html", {"page": page, **_pagination(request.GET, page)})
 
 
@@ -255,6 +255,7 @@ def audit_sample(request: HttpRequest) -> HttpResponse:
         month = cleaned.get("month") or (this_month - datetime.timedelta(days=1)).replace(day=1)
         size = cleaned.get("size") or settings.AUDIT_SAMPLE_SIZE
         sample = decisions_with_sources(list(decision_sample_for_month(month=month, size=size)))
+        decisions_linked(sample, "review:detail")
     return render(
         request,
         "review/sample.html",

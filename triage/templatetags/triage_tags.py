@@ -4,6 +4,7 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from policy.engine import OUTCOME_LABELS
 from triage.nhs_number import nhs_number_format
 from triage.notices import DecisionTag, decision_banners, decision_tags
 
@@ -14,6 +15,12 @@ register = template.Library()
 def nhs_number(digits: str) -> str:
     """An NHS number as the NHS writes it: 3-3-4, for example 943 476 5919."""
     return nhs_number_format(digits) if digits else ""
+
+
+@register.filter
+def outcome_label(value: str) -> str:
+    """An outcome code's label, as `get_outcome_display` gives it, without its per-call cost."""
+    return OUTCOME_LABELS.get(value, value)
 
 
 @register.simple_tag

@@ -12,7 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 from triage.forms.startback import StartBackForm
 from triage.models import AccessEvent
 from triage.nhs_number import nhs_number_format
-from triage.presentation import decision_context, start_page_text, startback_context
+from triage.presentation import (
+    decision_context,
+    decisions_linked,
+    start_page_text,
+    startback_context,
+)
 from triage.selectors.checks import check_list_in_progress
 from triage.selectors.practice import decision_get_for_practice, decision_page_for_practice
 from triage.services.access import access_event_record, nhs_number_search_hash
@@ -33,6 +38,7 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
         practice=clinician.practice, search=search, page=request.GET.get("page"), size=PAGE_SIZE
     )
     _log_search(request, search, page)
+    decisions_linked(page.object_list, "triage:decision")
     query = f"q={quote(search)}&" if search else ""
     return render(
         request,
