@@ -6,6 +6,7 @@ concurrent submissions can never both link to the same predecessor (and the
 unique constraint on previous_hash would refuse it if they tried).
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, models, transaction
+from django.db.models.sql import InsertQuery
 from django.dispatch import Signal
 
 GENESIS_HASH = "0" * 64
@@ -68,16 +70,25 @@ def chain_lock_and_tail(model: type[models.Model], lock_id: int) -> tuple[int, s
     letting a submission hang behind a stuck holder of the lock. The statements run in order
     in this transaction, so the tail is read after the lock is held and sees every append
     committed before it."""
-    table = model._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SET LOCAL lock_timeout = {int(settings.CHAIN_LOCK_TIMEOUT_MS)}; "  # noqa: S608
-            f"SELECT pg_advisory_xact_lock({int(lock_id)}); "  # (integers and the model's table)
-            f'SELECT "sequence", "content_hash" FROM "{table}" ORDER BY "sequence" DESC LIMIT 1'
-        )
-        while cursor.nextset():
-            pass
-        last = cursor.fetchone()
+        cursor.execute(_lock_and_tail_sql(model, lock_id))
+        return _tail_fetched(cursor)
+
+
+def _lock_and_tail_sql(model: type[models.Model], lock_id: int) -> str:
+    return (
+        f"SET LOCAL lock_timeout = {int(settings.CHAIN_LOCK_TIMEOUT_MS)}; "  # noqa: S608
+        f"SELECT pg_advisory_xact_lock({int(lock_id)}); "  # (integers and the model's table)
+        f'SELECT "sequence", "content_hash" FROM "{model._meta.db_table}" '
+        'ORDER BY "sequence" DESC LIMIT 1'
+    )
+
+
+def _tail_fetched(cursor) -> tuple[int, str]:
+    """The tail from the last result of a multi-statement query ending with the tail's SELECT."""
+    while cursor.nextset():
+        pass
+    last = cursor.fetchone()
     return tuple(last) if last else (0, GENESIS_HASH)
 
 
@@ -133,3 +144,54 @@ def chain_append(
                 last_sequence=rows[-1].sequence,
             )
     return list(rows), True
+
+
+def chain_append_alone(chain: Chain, row: M) -> M:
+    """Link one unsaved row onto `chain` and insert it in a transaction of its own, in two round
+    trips to PostgreSQL: BEGIN with the lock and the tail, then the INSERT with COMMIT.
+
+    chain_append in its own atomic block takes four (BEGIN, lock and tail, INSERT, COMMIT), and
+    the access log appends one row on every decision page. Inside a transaction (a caller's
+    atomic block) this is chain_append. `chain_appended` is sent inside the transaction, before
+    the INSERT; anything failing rolls the whole transaction back, the row included.
+    """
+    if connection.in_atomic_block or not connection.get_autocommit():
+        (row,), _ = chain_append(chain, [row])
+        return row
+    with connection.cursor() as cursor:
+        try:
+            cursor.execute(f"BEGIN; {_lock_and_tail_sql(chain.model, chain.lock_id)}")
+            sequence, previous_hash = _tail_fetched(cursor)
+            row.sequence = sequence + 1
+            row.previous_hash = previous_hash
+            row.content_hash = chain.row_hash(row)
+            chain_appended.send(
+                sender=Chain, chain=chain, first_sequence=row.sequence, last_sequence=row.sequence
+            )
+            sql, params = _insert_sql(row)
+            cursor.execute(f"{sql}; COMMIT", params)
+            returned = cursor.fetchone()
+            while cursor.nextset():
+                pass
+        except BaseException:
+            with contextlib.suppress(Exception):  # a broken connection rolls back by itself
+                cursor.execute("ROLLBACK")
+            raise
+    for field, value in zip(row._meta.db_returning_fields, returned, strict=True):
+        setattr(row, field.attname, value)
+    row._state.adding = False
+    row._state.db = connection.alias
+    return row
+
+
+def _insert_sql(row: models.Model) -> tuple[str, tuple]:
+    """The INSERT ... RETURNING that `row.save(force_insert=True)` would send, by the ORM's own
+    compiler (field conversion and defaults as in save)."""
+    meta = row._meta
+    fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated]
+    query = InsertQuery(row.__class__)
+    query.insert_values(fields, [row])
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = meta.db_returning_fields
+    [(sql, params)] = compiler.as_sql()
+    return sql, params

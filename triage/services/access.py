@@ -7,7 +7,7 @@ import hmac
 from django.conf import settings
 from django.utils import timezone
 
-from core.chain import Chain, chain_append
+from core.chain import Chain, chain_append_alone
 from triage.models import AccessEvent, Decision
 
 # Same columns as migration 0015 froze when it linked the rows logged before the chain existed.
@@ -27,8 +27,7 @@ def access_event_record(
         validate_constraints=False,
         exclude=["user", "decision", "sequence", "previous_hash", "content_hash"],
     )
-    (event,), _ = chain_append(ACCESS_CHAIN, [event])
-    return event
+    return chain_append_alone(ACCESS_CHAIN, event)
 
 
 def nhs_number_search_hash(nhs_number: str) -> str:
