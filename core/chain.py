@@ -62,6 +62,17 @@ def chain_tail(model: type[models.Model]) -> tuple[int, str]:
     return tuple(last) if last else (0, GENESIS_HASH)
 
 
+@dataclass(frozen=True)
+class ReadUnderLock:
+    """SQL sent in the same round trip as the chain's lock and tail, after them, so it sees
+    every append committed before the lock was granted: an idempotency lookup, say. `read`
+    gets the cursor on the first result of `sql` and returns what the caller needs."""
+
+    sql: str
+    params: Sequence[Any]
+    read: Callable[[Any], Any]
+
+
 def chain_lock_and_tail(model: type[models.Model], lock_id: int) -> tuple[int, str]:
     """Take the chain's lock until the surrounding transaction ends, then read its tail
     (as chain_tail), in one round trip to PostgreSQL.
@@ -92,6 +103,20 @@ def _tail_fetched(cursor) -> tuple[int, str]:
     return tuple(last) if last else (0, GENESIS_HASH)
 
 
+def _lock_tail_and_read(chain: "Chain", also: ReadUnderLock) -> tuple[tuple[int, str], Any]:
+    """chain_lock_and_tail with `also` in the same round trip: ((sequence, hash), its result)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_lock_and_tail_sql(chain.model, chain.lock_id)}; {also.sql}", also.params)
+        cursor.nextset()  # SET LOCAL -> the lock
+        cursor.nextset()  # -> the tail
+        last = cursor.fetchone()
+        cursor.nextset()  # -> the first result of `also`
+        found = also.read(cursor)
+        while cursor.nextset():
+            pass
+    return (tuple(last) if last else (0, GENESIS_HASH)), found
+
+
 @dataclass(frozen=True)
 class Chain:
     """One hash-chained table: its model, its advisory lock and the columns its hash covers."""
@@ -113,19 +138,25 @@ def chain_append(
     chain: Chain,
     rows: Sequence[M],
     *,
-    find_existing: Callable[[], M | None] | None = None,
+    find_existing: Callable[[], M | None] | ReadUnderLock | None = None,
     batch_size: int = 1000,
 ) -> tuple[list[M], bool]:
     """Link `rows` (unsaved, in order) onto the end of `chain` and insert them; (rows, created).
 
     Under the chain's advisory lock: `find_existing` is asked first, so an idempotent caller
-    that finds its row already stored gets ([that row], False) and nothing is written.
+    that finds its row already stored gets ([that row], False) and nothing is written. As a
+    ReadUnderLock it goes to PostgreSQL with the lock and the tail, in one round trip; its
+    `read` returns the stored row or None.
     """
     # No savepoint inside a caller's transaction (a submit's): a failure here fails the whole
     # transaction anyway, and the SAVEPOINT and RELEASE would cost two round trips.
     with transaction.atomic(savepoint=False):
-        sequence, previous_hash = chain_lock_and_tail(chain.model, chain.lock_id)
-        if find_existing is not None and (found := find_existing()) is not None:
+        if isinstance(find_existing, ReadUnderLock):
+            (sequence, previous_hash), found = _lock_tail_and_read(chain, find_existing)
+        else:
+            sequence, previous_hash = chain_lock_and_tail(chain.model, chain.lock_id)
+            found = find_existing() if find_existing is not None else None
+        if found is not None:
             return [found], False
         for row in rows:
             sequence += 1

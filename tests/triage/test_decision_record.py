@@ -368,3 +368,18 @@ def test_a_repeat_submission_gets_its_decision_even_with_no_policy_in_effect_now
         submission_key=key,
     )  # fmt: skip
     assert again.pk == first.pk and not created
+
+
+def test_a_repeat_submission_returns_the_stored_decision_field_for_field(gp, practice, policy_v1):
+    key = uuid.uuid4()
+    arguments = dict(
+        user=gp, practice=practice, nhs_number="9434765919", answers=answers_for(),
+        submission_key=key,
+    )  # fmt: skip
+    first, created = decision_record(**arguments)
+    again, created_again = decision_record(**arguments)  # read with the chain's lock, plain SQL
+    assert created and not created_again
+    stored = Decision.objects.get(pk=first.pk)
+    for field in Decision._meta.concrete_fields:
+        assert getattr(again, field.attname) == getattr(stored, field.attname), field.name
+    assert Decision.objects.count() == 1

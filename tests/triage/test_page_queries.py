@@ -80,7 +80,11 @@ def test_submitting_reads_the_user_version_and_practice_once(warm_gp_client):
     assert not any(q.startswith('SELECT "triage_practice"') for q in queries)
     assert sum('FROM "auth_user" ' in q for q in queries) == 1
     assert sum('FROM "policy_policy"' in q for q in queries) == 0  # joined, not a query
-    assert len(queries) <= 15, "\n".join(queries)
+    # session with user, the check, its row lock, the version in effect, the chain's lock and
+    # tail with the idempotency lookup and the reference check, the INSERT, the check's UPDATE
+    assert len(queries) == 7, "\n".join(queries)
+    (locked,) = [q for q in queries if "pg_advisory_xact_lock" in q]
+    assert '"submission_key" = ' in locked and '"reference" = ' in locked
 
 
 def test_the_start_page_costs_the_same_with_3_or_45_decisions_and_a_correction(

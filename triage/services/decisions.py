@@ -1,12 +1,14 @@
 """Record a triage decision: run the engine, then append the result to the decision chain."""
 
+import functools
 import uuid
 from collections.abc import Mapping
 
 from django.db import connection
 from django.utils import timezone
 
-from core.chain import Chain, chain_append
+from core import rows
+from core.chain import Chain, ReadUnderLock, chain_append
 from policy import engine
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_in_effect
@@ -66,11 +68,8 @@ def decision_record(
     parsed = engine.parse_answers(answers)
     result = engine.evaluate(policy_rules(version), parsed)
     payload = result.to_dict()
-    reference = reference_generate()
-    while _reference_taken(reference):
-        reference = reference_generate()
     decision = Decision(
-        reference=reference,
+        reference=reference_generate(),  # checked under the chain's lock (_stored_or_none)
         submission_key=submission_key,
         created_at=created_at or timezone.now(),
         nhs_number=nhs_number,
@@ -94,9 +93,42 @@ def decision_record(
     rows, created = chain_append(
         DECISION_CHAIN,
         [decision],
-        find_existing=lambda: _decision_for_submission(submission_key),
+        find_existing=ReadUnderLock(
+            _stored_sql(), [submission_key, decision.reference], _stored_or_none(decision)
+        ),
     )
     return rows[0], created
+
+
+@functools.cache
+def _stored_sql() -> str:
+    """The decision already stored for a submission key, then whether a reference is taken:
+    sent with the chain's lock and tail (one round trip), so both see every decision before."""
+    table = Decision._meta.db_table
+    return (
+        f'SELECT {rows.columns(Decision, "d")} FROM "{table}" d '  # noqa: S608 (model's names)
+        'WHERE d."submission_key" = %s; '
+        f'SELECT EXISTS (SELECT 1 FROM "{table}" WHERE "reference" = %s)'
+    )
+
+
+def _stored_or_none(decision: Decision):
+    """Read _stored_sql's results: the stored decision, or None after making sure the new one's
+    reference is free (drawing another in the rare case it is taken)."""
+
+    def read(cursor) -> Decision | None:
+        stored = cursor.fetchone()
+        cursor.nextset()
+        (taken,) = cursor.fetchone()
+        if stored is not None:
+            return rows.instance(Decision, connection.alias, stored)
+        if taken:
+            decision.reference = reference_generate()
+            while _reference_taken(decision.reference):
+                decision.reference = reference_generate()
+        return None
+
+    return read
 
 
 def _decision_for_submission(submission_key: uuid.UUID) -> Decision | None:
