@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
+from core.links import link
 from core.roles import GP, POLICY_ADMIN, REVIEWER, user_roles
 from core.sessions import session_seconds_left
 
@@ -22,7 +23,7 @@ def navigation(request: HttpRequest) -> dict:
         if role not in roles:
             continue
         try:
-            href = reverse(url_name)
+            href = link(url_name)
         except NoReverseMatch:
             continue
         items.append({"text": text, "href": href, "current": request.path.startswith(href)})

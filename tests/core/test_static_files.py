@@ -31,3 +31,17 @@ def test_static_files_are_precompressed_with_gzip_and_brotli(collected):
     names = {p.name for p in (collected / "nhsuk").glob("nhsuk-frontend.min.*")}
     assert any(re.fullmatch(r"nhsuk-frontend\.min\.[0-9a-f]{12}\.css\.gz", n) for n in names)
     assert any(re.fullmatch(r"nhsuk-frontend\.min\.[0-9a-f]{12}\.css\.br", n) for n in names)
+
+
+def test_the_remembered_static_url_is_the_manifests_hashed_url(collected):
+    from config.storage import StaticFilesStorage
+
+    storage = StaticFilesStorage(location=collected)
+    for name in ("css/app.css", "js/init.js", "nhsuk/nhsuk-frontend.min.css"):
+        first = storage.url(name)
+        assert re.search(r"\.[0-9a-f]{12}\.(css|js)$", first)
+        assert storage.url(name) == first == storage.url(name, force=True)
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        storage.url("css/not-there.css")
+    with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+        storage.url("css/not-there.css")  # a miss is never remembered as a hit
