@@ -106,9 +106,8 @@ class InProcess:
                 url = urllib.parse.urljoin(url, response["Location"])
                 method, data = "GET", None
                 continue
-            parser = http_journey.PageParser()
-            parser.feed(response.content.decode())
-            return http_journey.Page(url, response.status_code, "", parser.forms, parser.has_errors)
+            forms, has_errors = http_journey.page_read(response.content.decode())
+            return http_journey.Page(url, response.status_code, "", forms, has_errors)
         raise RuntimeError("too many redirects")
 
     def journey(self, landing: str) -> None:
