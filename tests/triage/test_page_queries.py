@@ -155,9 +155,10 @@ def test_the_decision_page_reads_whether_it_was_corrected_with_the_decision(
     assert [q for q in queries if "triage_decisioncorrection" in q] == [
         q for q in queries if 'FROM "triage_decision" d' in q
     ]
-    # session with user, decision, the access log's chained append (lock with tail, insert),
-    # STarT Back score, open information request
-    assert len(queries) <= 6, "\n".join(queries)
+    # session with user, the decision (with its latest STarT Back score), the access log's
+    # chained append (BEGIN with lock and tail, INSERT with COMMIT), open information request
+    assert len(queries) == 5, "\n".join(queries)
+    assert not any(q.startswith('SELECT "triage_startbackscore"') for q in queries)
 
 
 def test_a_corrected_decision_page_reads_its_correction_once(warm_gp_client, gp, policy_v1):

@@ -1,13 +1,15 @@
 """The check and the decision a GP's pages read by hand-written SQL (core.rows) are, field for
 field, what the ORM reads, with their related rows, and still only for their own GP or practice."""
 
+import uuid
+
 import pytest
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from tests.triage.support import answer, answer_all, begin, submit
-from triage.models import Decision, ReferralCheck
+from triage.models import Decision, ReferralCheck, StartBackScore
 from triage.selectors.checks import check_get_for_clinician
 from triage.selectors.practice import decision_get_for_practice
 
@@ -52,7 +54,6 @@ def test_a_decision_is_read_with_its_practice_clinician_version_and_policy(
 def test_the_start_pages_list_is_the_orm_list_with_clinicians_and_corrections(
     gp, other_gp, practice, policy_v1
 ):
-    import uuid
 
     from tests.conftest import VALID_NHS_NUMBERS, answers_for
     from triage.selectors.practice import decision_list_for_practice, decision_page_for_practice
@@ -86,3 +87,32 @@ def test_the_start_pages_list_is_the_orm_list_with_clinicians_and_corrections(
     assert queries.captured_queries == []
     assert [hasattr(row, "correction") for row in shown] == [False, False, False, True, False]
     assert {"answers", "findings", "advice"} <= shown[0].get_deferred_fields()
+
+
+def test_a_decision_is_read_with_its_latest_start_back_score(gp, practice, policy_v1):
+    from django.utils import timezone
+
+    from core.chain import chain_append
+    from tests.conftest import answers_for
+    from triage.services.decisions import decision_record
+    from triage.services.startback import STARTBACK_CHAIN, startback_latest
+
+    decision, _ = decision_record(
+        user=gp, practice=practice, nhs_number="9434765919", answers=answers_for(),
+        submission_key=uuid.uuid4(),
+    )  # fmt: skip
+    loaded = decision_get_for_practice(reference=decision.reference, practice=practice)
+    with CaptureQueriesContext(connection) as queries:
+        assert startback_latest(loaded) is None
+    assert queries.captured_queries == []
+    for total, risk in ((2, "low"), (5, "high")):  # two scores: the latest is the one shown
+        chain_append(STARTBACK_CHAIN, [StartBackScore(
+            decision=decision, created_at=timezone.now(), clinician=gp, responses=[0] * 9,
+            total=total, psychosocial=total, risk=risk,
+        )])  # fmt: skip
+    loaded = decision_get_for_practice(reference=decision.reference, practice=practice)
+    with CaptureQueriesContext(connection) as queries:
+        latest = startback_latest(loaded)
+    assert queries.captured_queries == []
+    stored = StartBackScore.objects.filter(decision=decision).order_by("-sequence").first()
+    assert field_values(latest) == field_values(stored) and latest.risk == "high"

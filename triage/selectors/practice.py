@@ -11,8 +11,9 @@ from django.http import Http404
 from core import rows
 from policy.models import Policy, PolicyVersion
 from policy.selectors import policy_version_light_fields, policy_version_whole
-from triage.models import Clinician, Decision, DecisionCorrection, Practice
+from triage.models import Clinician, Decision, DecisionCorrection, Practice, StartBackScore
 from triage.references import reference_normalise
+from triage.services.startback import startback_latest_put
 
 
 def clinician_for_user(user) -> Clinician | None:
@@ -139,11 +140,12 @@ def decision_get_for_practice(*, reference: str, practice: Practice) -> Decision
         row = cursor.fetchone()
     if row is None:
         raise Http404("No decision with that reference at your practice")
-    decision, its_practice, clinician, version, policy, correction = rows.split(
+    decision, its_practice, clinician, version, policy, correction, startback = rows.split(
         row, _DECISION_PARTS(), using
     )
     # Whether it was entered in error (the correction's id only; the rest loads if it was).
     Decision.correction.related.set_cached_value(decision, correction)
+    startback_latest_put(decision, startback)
     Decision.practice.field.set_cached_value(decision, its_practice)
     Decision.clinician.field.set_cached_value(decision, clinician)
     PolicyVersion.policy.field.set_cached_value(version, policy)
@@ -160,6 +162,7 @@ def _DECISION_PARTS() -> tuple[rows.Part, ...]:  # noqa: N802 (a constant, built
         rows.Part(PolicyVersion, "v", policy_version_light_fields()),
         rows.Part(Policy, "pol"),
         rows.Part(DecisionCorrection, "c", ("id", "decision_id")),
+        rows.Part(StartBackScore, "s"),
     )
 
 
@@ -173,5 +176,8 @@ def _decision_sql() -> str:
         f'JOIN "{PolicyVersion._meta.db_table}" v ON v."id" = d."policy_version_id" '
         f'JOIN "{Policy._meta.db_table}" pol ON pol."id" = v."policy_id" '
         f'LEFT JOIN "{DecisionCorrection._meta.db_table}" c ON c."decision_id" = d."id" '
+        # The latest STarT Back score added to it, if any (the decision page shows it).
+        f'LEFT JOIN LATERAL (SELECT * FROM "{StartBackScore._meta.db_table}" x '
+        'WHERE x."decision_id" = d."id" ORDER BY x."sequence" DESC LIMIT 1) s ON true '
         'WHERE d."reference" = %s AND d."practice_id" = %s'
     )

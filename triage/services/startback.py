@@ -42,11 +42,24 @@ def startback_score_record(
         risk=score.risk,
     )
     rows, _ = chain_append(STARTBACK_CHAIN, [row])
+    startback_latest_put(decision, rows[0])
     return rows[0]
 
 
 def startback_latest(decision: Decision) -> StartBackScore | None:
+    """The latest score added to the decision; no query when it was read with the decision
+    (triage.selectors.practice) and none has been added in this request since."""
+    if hasattr(decision, _LATEST):
+        return getattr(decision, _LATEST)
     return decision.startback_scores.order_by("-sequence").first()
+
+
+def startback_latest_put(decision: Decision, score: StartBackScore | None) -> None:
+    """Remember `score` (or None) as the decision's latest, read together with it."""
+    setattr(decision, _LATEST, score)
+
+
+_LATEST = "_startback_latest"
 
 
 def startback_offered(decision: Decision, *, scored: bool | None = None) -> bool:
