@@ -116,3 +116,20 @@ def test_a_decision_is_read_with_its_latest_start_back_score(gp, practice, polic
     assert queries.captured_queries == []
     stored = StartBackScore.objects.filter(decision=decision).order_by("-sequence").first()
     assert field_values(latest) == field_values(stored) and latest.risk == "high"
+
+
+def test_the_checks_in_progress_are_the_orm_list_most_recently_changed_first(
+    gp_client, gp, other_gp_client, policy_v1
+):
+    from triage.selectors.checks import check_list_in_progress
+
+    first, second = begin(gp_client), begin(gp_client)
+    answer(gp_client, first, "patient")  # changed last: listed first
+    submit(gp_client, answer_all(gp_client))  # submitted: not in progress
+    begin(other_gp_client)  # someone else's
+    listed = check_list_in_progress(user=gp)
+    expected = ReferralCheck.objects.filter(clinician=gp, decision__isnull=True).order_by(
+        "-updated_at"
+    )
+    assert [field_values(c) for c in listed] == [field_values(c) for c in expected]
+    assert [c.pk for c in listed] == [first, second]
