@@ -53,24 +53,25 @@ def warm_gp_client(gp_client, policy_v1):
 def test_a_question_page_reads_the_session_the_user_and_the_check_only(warm_gp_client, step):
     check_id = answer_all(warm_gp_client)
     queries = captured(warm_gp_client, "GET", step_url(check_id, step))
-    # the session with the user, roles and practice (one round trip: triage.session_store);
-    # the check with its version
-    assert len(queries) == 2, "\n".join(queries)
+    # one round trip: the session, the user with roles and practice (triage.session_store) and
+    # the check with its version (triage.prefetch)
+    assert len(queries) == 1, "\n".join(queries)
     assert "django_session" in queries[0]
     assert "auth_group" in queries[0] and "triage_clinician" in queries[0]
+    assert 'FROM "triage_referralcheck" rc' in queries[0]
 
 
-def test_the_check_page_costs_the_same_two_queries(warm_gp_client):
+def test_the_check_page_costs_one_round_trip(warm_gp_client):
     check_id = answer_all(warm_gp_client)
-    assert len(captured(warm_gp_client, "GET", check_url(check_id))) == 2
+    assert len(captured(warm_gp_client, "GET", check_url(check_id))) == 1
 
 
-def test_answering_a_question_costs_three_queries(warm_gp_client):
+def test_answering_a_question_costs_two_queries(warm_gp_client):
     check_id = begin(warm_gp_client)
     answer(warm_gp_client, check_id, "patient")
     queries = captured(warm_gp_client, "POST", step_url(check_id, "red-flags"), PAGES["red-flags"])
-    # session with user, the check, the update made only if the check is still as read
-    assert len(queries) == 3, "\n".join(queries)
+    # session with user and the check, the update made only if the check is still as read
+    assert len(queries) == 2, "\n".join(queries)
     assert queries[-1].startswith('UPDATE "triage_referralcheck"')
 
 
@@ -80,9 +81,10 @@ def test_submitting_reads_the_user_version_and_practice_once(warm_gp_client):
     assert not any(q.startswith('SELECT "triage_practice"') for q in queries)
     assert sum('FROM "auth_user" ' in q for q in queries) == 1
     assert sum('FROM "policy_policy"' in q for q in queries) == 0  # joined, not a query
-    # session with user, the check, its row lock, the version in effect, the chain's lock and
-    # tail with the idempotency lookup and the reference check, the INSERT, the check's UPDATE
-    assert len(queries) == 7, "\n".join(queries)
+    # session with user and check, the check's row lock, the version in effect, the chain's
+    # lock and tail with the idempotency lookup and the reference check, the INSERT, the
+    # check's UPDATE
+    assert len(queries) == 6, "\n".join(queries)
     (locked,) = [q for q in queries if "pg_advisory_xact_lock" in q]
     assert '"submission_key" = ' in locked and '"reference" = ' in locked
 

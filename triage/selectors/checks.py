@@ -9,6 +9,7 @@ from core import rows
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_light_fields, policy_version_whole
 from triage.models import ReferralCheck
+from triage.prefetch import prefetched_check_take
 
 
 def check_get_for_clinician(*, check_id: uuid.UUID, user) -> ReferralCheck | None:
@@ -20,9 +21,11 @@ def check_get_for_clinician(*, check_id: uuid.UUID, user) -> ReferralCheck | Non
     check makes this lookup, and compiling it with the ORM cost more than running it.
     """
     using = router.db_for_read(ReferralCheck)
-    with connections[using].cursor() as cursor:
-        cursor.execute(_check_sql(), [check_id, user.pk])
-        row = cursor.fetchone()
+    found, row = prefetched_check_take(check_id, user.pk)  # read with the session (H31)
+    if not found:
+        with connections[using].cursor() as cursor:
+            cursor.execute(_check_sql(), [check_id, user.pk])
+            row = cursor.fetchone()
     if row is None:
         return None
     width = rows.width(ReferralCheck)
@@ -30,6 +33,12 @@ def check_get_for_clinician(*, check_id: uuid.UUID, user) -> ReferralCheck | Non
     version = rows.instance(PolicyVersion, using, row[width:], policy_version_light_fields())
     check.policy_version = policy_version_whole(version)
     return check
+
+
+def check_sql_for_clinician() -> str:
+    """check_get_for_clinician's SQL (parameters: the check's id, the user's id), for a caller
+    that sends it with other statements (triage.session_store)."""
+    return _check_sql()
 
 
 @functools.cache

@@ -1,0 +1,102 @@
+"""A referral check's page reads the check in the session's round trip (triage.prefetch), and
+that never shows one GP's check to another, whatever the session hint says (hazard H31)."""
+
+import uuid
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.triage.support import PAGES, answer, begin, step_url
+from triage import session_store
+from triage.models import ReferralCheck
+from triage.prefetch import check_id_requested, prefetched_check_put, prefetched_check_take
+
+START = reverse("triage:start")
+
+
+def warm(client) -> str:
+    """Two pages, so this process holds the session's hint; returns the session key."""
+    assert client.get(START).status_code == 200
+    assert client.get(START).status_code == 200
+    return client.session.session_key
+
+
+def test_a_check_page_reads_the_check_with_the_session(gp_client, policy_v1):
+    warm(gp_client)
+    check_id = begin(gp_client)
+    answer(gp_client, check_id, "patient")
+    with CaptureQueriesContext(connection) as queries:
+        response = gp_client.get(step_url(check_id, "red-flags"))
+    assert response.status_code == 200
+    (only,) = [q["sql"] for q in queries.captured_queries]
+    assert "django_session" in only and 'FROM "triage_referralcheck" rc' in only
+    assert str(check_id).replace("-", "") in only.replace("-", "")
+
+
+def test_another_gps_check_stays_404_when_the_hint_names_its_owner(
+    gp_client, gp, other_gp_client, other_gp, policy_v1
+):
+    """The attacker's session hint wrongly names the victim: the prefetch reads the victim's
+    check, and it must not be shown to the attacker."""
+    victims = begin(gp_client)
+    key = warm(other_gp_client)
+    for step in PAGES:
+        session_store._hint_put(key, gp.pk)  # each request: loading the session corrects it
+        response = other_gp_client.get(step_url(victims, step))
+        assert response.status_code == 404
+        assert response.wsgi_request.user == other_gp
+    session_store._hint_put(key, gp.pk)
+    response = other_gp_client.post(step_url(victims, "patient"), PAGES["patient"])
+    assert response.status_code == 404
+    assert ReferralCheck.objects.get(pk=victims).nhs_number == ""
+
+
+def test_a_gps_own_check_is_found_when_the_hint_names_someone_else(
+    gp_client, gp, other_gp, policy_v1
+):
+    check_id = begin(gp_client)
+    key = warm(gp_client)
+    session_store._hint_put(key, other_gp.pk)  # the prefetch finds nothing for that user
+    response = gp_client.get(step_url(check_id, "patient"))
+    assert response.status_code == 200 and response.wsgi_request.user == gp
+    response = gp_client.post(step_url(check_id, "patient"), PAGES["patient"])
+    assert response.status_code == 302
+    assert ReferralCheck.objects.get(pk=check_id).nhs_number
+
+
+def test_a_deleted_check_is_gone_with_the_prefetch_too(gp_client, policy_v1):
+    warm(gp_client)
+    check_id = begin(gp_client)
+    ReferralCheck.objects.filter(pk=check_id).delete()  # deleted in another tab
+    assert gp_client.get(step_url(check_id, "patient")).status_code == 404
+
+
+def test_a_prefetched_check_serves_its_own_check_and_user_once(gp, other_gp):
+    check_id = uuid.uuid4()
+    prefetched_check_put(check_id, gp.pk, ("row",))
+    assert prefetched_check_take(uuid.uuid4(), gp.pk) == (False, None)  # another check
+    prefetched_check_put(check_id, gp.pk, ("row",))
+    assert prefetched_check_take(check_id, other_gp.pk) == (False, None)  # another user
+    prefetched_check_put(check_id, gp.pk, ("row",))
+    assert prefetched_check_take(check_id, gp.pk) == (True, ("row",))
+    assert prefetched_check_take(check_id, gp.pk) == (False, None)  # once only
+
+
+def test_only_a_check_page_names_a_check(rf):
+    from triage.prefetch import _path
+
+    check_id = uuid.uuid4()
+    for path, expected in [
+        (step_url(check_id, "pain"), check_id),
+        (reverse("triage:check", args=[check_id]), check_id),
+        (reverse("triage:check_delete", args=[check_id]), check_id),
+        (START, None),
+        ("/referrals/checks/not-a-uuid/pain/", None),
+        ("/review/", None),
+    ]:
+        token = _path.set(path)
+        try:
+            assert check_id_requested() == expected, path
+        finally:
+            _path.reset(token)
