@@ -125,20 +125,31 @@ class Compiled:
             for column, _, _ in compiler.select
         )
 
-    def rows(self, **values: Any) -> list[tuple]:
+    def params_for(self, **values: Any) -> list[Any]:
+        """The query's parameters with the placeholders replaced by `values`: with `self.sql`,
+        for a caller that sends the query with other statements in one round trip."""
         params = list(self.params)
         for name, value in values.items():
             params[self.slots[name]] = value
+        return params
+
+    def rows(self, **values: Any) -> list[tuple]:
         using = router.db_for_read(self.model)
         with connections[using].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self.params_for(**values))
             return cursor.fetchall()
 
     def instances(self, names: Sequence[str] | None = None, **values: Any) -> list[Model]:
         """The rows as instances of the queryset's model; its columns must be the model's
         (only `names`, in model order), which is checked."""
+        return self.instances_of(self.rows(**values), names)
+
+    def instances_of(
+        self, found: Sequence[Sequence[Any]], names: Sequence[str] | None = None
+    ) -> list[Model]:
+        """Rows this query returned (however they were fetched) as instances, as instances()."""
         expected = tuple(f.attname for f in _fields(self.model, tuple(names) if names else None))
         if self.selected != expected:
             raise ImproperlyConfigured(f"{self.sql} does not select {expected}")
         using = router.db_for_read(self.model)
-        return [instance(self.model, using, row, names) for row in self.rows(**values)]
+        return [instance(self.model, using, row, names) for row in found]

@@ -62,6 +62,27 @@ def policy_version_in_effect(
     return policy_version_whole(version) if from_memory and version is not None else version
 
 
+@dataclass(frozen=True)
+class InEffectQuery:
+    """policy_version_in_effect(from_memory=True) as SQL and parameters, for a caller that sends
+    it with its own statements in one round trip; `version` reads the rows it returned."""
+
+    sql: str
+    params: list
+
+    @staticmethod
+    def version(found: list[tuple]) -> PolicyVersion | None:
+        versions = _in_effect_compiled().instances_of(found, policy_version_light_fields())
+        return policy_version_whole(versions[0]) if versions else None
+
+
+def policy_version_in_effect_query(on: datetime.date | None = None) -> InEffectQuery:
+    """The version in effect on `on` (default today), by the same rule and compiled query as
+    policy_version_in_effect(from_memory=True), to be sent with other statements."""
+    compiled = _in_effect_compiled()
+    return InEffectQuery(compiled.sql, compiled.params_for(on=on or timezone.localdate()))
+
+
 def _in_effect(policy: Policy | None, on: datetime.date, *, from_memory: bool) -> QuerySet:
     """The rule itself: live versions taking effect on or before `on`, latest date first, then
     the higher number."""

@@ -9,7 +9,12 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from policy.models import PolicyEditEvent, PolicyVersion, PolicyVersionWithdrawal
-from policy.selectors import IN_EFFECT_RULE, policy_timeline, policy_version_in_effect
+from policy.selectors import (
+    IN_EFFECT_RULE,
+    policy_timeline,
+    policy_version_in_effect,
+    policy_version_in_effect_query,
+)
 from policy.services import (
     DraftChanges,
     PolicyError,
@@ -104,6 +109,12 @@ def test_the_pages_compiled_once_query_agrees_with_the_rule_on_every_day(policy_
         by_rule = policy_version_in_effect(on=day)
         compiled = policy_version_in_effect(on=day, from_memory=True)
         assert (compiled and compiled.pk) == (by_rule and by_rule.pk), day
+        # and as sent with a submit's lock in one round trip (triage.services.checks)
+        query = policy_version_in_effect_query(day)
+        with connection.cursor() as cursor:
+            cursor.execute(query.sql, query.params)
+            sent = query.version(cursor.fetchall())
+        assert (sent and sent.pk) == (by_rule and by_rule.pk), day
         seen.add(by_rule and by_rule.number)
         day += datetime.timedelta(days=7)
     assert seen == {None, 1, 3, 4, 5} and v5.number in seen

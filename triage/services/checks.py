@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from core import rows
 from policy.models import PolicyVersion
-from policy.selectors import policy_version_in_effect
+from policy.selectors import policy_version_in_effect, policy_version_in_effect_query
 from triage.models import Decision, Practice, ReferralCheck
 from triage.services.decisions import NoPolicyInEffect, decision_record
 
@@ -168,7 +168,25 @@ def _locked(check_id: uuid.UUID, user) -> ReferralCheck:
     using = router.db_for_write(ReferralCheck)
     with connections[using].cursor() as cursor:
         cursor.execute(_locked_sql(), [check_id, user.pk])
+        return _locked_check(cursor.fetchone(), using)
+
+
+def _locked_with_version_in_effect(
+    check_id: uuid.UUID, user
+) -> tuple[ReferralCheck, PolicyVersion | None]:
+    """_locked, then the version in effect (policy.selectors, the one rule) read after the
+    lock is held, both in one round trip."""
+    using = router.db_for_write(ReferralCheck)
+    in_effect = policy_version_in_effect_query()
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"{_locked_sql()}; {in_effect.sql}", [check_id, user.pk, *in_effect.params])
         row = cursor.fetchone()
+        cursor.nextset()
+        current = in_effect.version(cursor.fetchall())
+    return _locked_check(row, using), current
+
+
+def _locked_check(row, using: str) -> ReferralCheck:
     if row is None:
         raise CheckGone(CheckGone.__doc__)
     check, practice = rows.split(row, _LOCKED_PARTS, using)
@@ -295,12 +313,11 @@ def check_submit(*, check_id: uuid.UUID, user, urgent: bool = False) -> SubmitRe
     GP is asked to check the answers against it. Red flags (`urgent`) are never held back.
     """
     with transaction.atomic():
-        check = _locked(check_id, user)
+        check, current = _locked_with_version_in_effect(check_id, user)
         if check.decision_id:
             return SubmitResult(check.decision, created=False)
         if not urgent and not check_can_visit(check, CHECK):
             raise StepNotReached(check_next_step(check))
-        current = policy_version_in_effect(from_memory=True)
         if not urgent and current is not None and current.pk != check.policy_version_id:
             check.policy_version = current
             check.updated_at = timezone.now()
