@@ -1,15 +1,17 @@
-"""The GP's check, read in the same round trip as the session and the user.
+"""The GP's check or decision, read in the same round trip as the session and the user.
 
 Every page of a referral check (ten of the fifteen requests a referral takes) reads the
-session, the user and then the check: the session store already sends the first two together
-(triage.session_store); this adds the check when the page asked for is one of a check's, so
-the page makes one round trip to PostgreSQL before its view runs instead of two.
+session, the user and then the check, and the decision page the decision: the session store
+already sends the first two together (triage.session_store); this adds the check when the page
+asked for is one of a check's, or the decision on the GP's decision page, so the page makes
+one round trip to PostgreSQL before its view runs instead of two.
 
-The check's SQL is the one check_get_for_clinician runs, for the check named in the path and
-the user the session hint names. The row is used only by check_get_for_clinician, only in
-this request, and only for that same check and that same user, who must be the signed-in
-user decoded from the session (as for the user's own row, hazard H28); in every other case
-the check is read as before.
+The SQL is the one check_get_for_clinician or decision_get_for_practice runs, for the check or
+reference named in the path and the user the session hint names (for a decision, that user's
+practice). The row is used only by those functions, only in this request, and only for that
+same check or reference and that same user, who must be the signed-in user decoded from the
+session (as for the user's own row, hazard H28), and a decision only if it is the signed-in
+user's practice's; in every other case it is read as before (H31).
 """
 
 import contextvars
@@ -20,27 +22,30 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
+from triage.references import SHAPE
+
 _path: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_path", default=None)
-_check: contextvars.ContextVar[tuple | None] = contextvars.ContextVar(
-    "prefetched_check", default=None
-)
+# (what, key, user id, row): one read made with the session, for this request only.
+_held: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("prefetched", default=None)
+CHECK = "check"
+DECISION = "decision"
 
 
 class RequestPathMiddleware:
     """Makes the requested path known to the session store (placed before SessionMiddleware),
-    and forgets any prefetched check when the request ends."""
+    and forgets any prefetched row when the request ends."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        _check.set(None)
+        _held.set(None)
         token = _path.set(request.path_info)
         try:
             return self.get_response(request)
         finally:
             _path.reset(token)
-            _check.set(None)
+            _held.set(None)
 
 
 def check_id_requested() -> uuid.UUID | None:
@@ -63,15 +68,32 @@ def _checks_prefix() -> str:
     return url[: url.index(str(sample))]
 
 
-def prefetched_check_put(check_id: uuid.UUID | None, user_id=None, row=None) -> None:
-    """Hold the row (None: no such check of this user) read for `check_id` and `user_id`."""
-    _check.set((check_id, user_id, row) if check_id is not None else None)
+def decision_reference_requested() -> str | None:
+    """The reference of the GP's decision page this request is for, or None."""
+    path = _path.get()
+    prefix = _decisions_prefix()
+    if not path or not path.startswith(prefix) or not path.endswith("/"):
+        return None
+    reference = path[len(prefix) : -1]
+    return reference if SHAPE.match(reference) else None
 
 
-def prefetched_check_take(check_id: uuid.UUID, user_id) -> tuple[bool, tuple | None]:
-    """(True, row or None) when this request already read this check for this user."""
-    held = _check.get()
-    _check.set(None)
-    if held is None or held[0] != check_id or held[1] != user_id:
+@functools.cache
+def _decisions_prefix() -> str:
+    sample = "FT-2222-2222"
+    url = reverse("triage:decision", args=[sample])
+    return url[: url.index(sample)]
+
+
+def prefetched_put(what: str | None, key=None, user_id=None, row=None) -> None:
+    """Hold the row (None: nothing found) read for `key` and `user_id`; None forgets."""
+    _held.set((what, key, user_id, row) if what is not None else None)
+
+
+def prefetched_take(what: str, key, user_id) -> tuple[bool, tuple | None]:
+    """(True, row or None) when this request already read `what` for this key and user."""
+    held = _held.get()
+    _held.set(None)
+    if held is None or held[:3] != (what, key, user_id):
         return False, None
-    return True, held[2]
+    return True, held[3]

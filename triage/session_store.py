@@ -8,7 +8,8 @@ hint only chooses which user row to fetch: the session row is still read, so a s
 expired session is gone at once; the user row is still read, so a role or practice change
 applies on the next page; and the row is used only when the session data, decoded, names that
 same user (triage.auth.prefetched_user_take), otherwise the user is read as before. On a page of
-a referral check, the check is read in the same round trip too (triage.prefetch).
+a referral check, the check is read in the same round trip too, and on the GP's decision page
+the decision (triage.prefetch).
 """
 
 import threading
@@ -20,9 +21,16 @@ from django.utils import timezone
 
 from core import session_store
 from triage.auth import prefetched_user_put, user_id_clean, user_sql_and_params
-from triage.models import ReferralCheck
-from triage.prefetch import check_id_requested, prefetched_check_put
+from triage.models import Decision, ReferralCheck
+from triage.prefetch import (
+    CHECK,
+    DECISION,
+    check_id_requested,
+    decision_reference_requested,
+    prefetched_put,
+)
 from triage.selectors.checks import check_sql_for_clinician
+from triage.selectors.practice import decision_sql_for_user
 
 HINTS_SIZE = 10_000
 _hints: OrderedDict[str, object] = OrderedDict()
@@ -45,31 +53,29 @@ def _hint_put(session_key: str, user_id) -> None:
 class SessionStore(session_store.SessionStore):
     def _get_session_from_db(self):
         prefetched_user_put(None, None)
-        prefetched_check_put(None)
+        prefetched_put(None)
         user_id = _hint_get(self.session_key) if self.session_key else None
         using = router.db_for_read(self.model)
         if user_id is None or using != router.db_for_read(get_user_model()):
             return super()._get_session_from_db()
         table = self.model._meta.db_table
         user_sql, user_params = user_sql_and_params(user_id)
-        check_id = check_id_requested() if using == router.db_for_read(ReferralCheck) else None
-        check_sql = f"; {check_sql_for_clinician()}" if check_id is not None else ""
-        check_params = [check_id, user_id] if check_id is not None else []
+        what, key, also_sql, also_params = _page_read(user_id, using)
         with connections[using].cursor() as cursor:
             cursor.execute(
                 f'SELECT "session_data", "expire_date" FROM "{table}" '  # noqa: S608 (model's table)
-                f'WHERE "session_key" = %s AND "expire_date" > %s; {user_sql}{check_sql}',
-                [self.session_key, timezone.now(), *user_params, *check_params],
+                f'WHERE "session_key" = %s AND "expire_date" > %s; {user_sql}{also_sql}',
+                [self.session_key, timezone.now(), *user_params, *also_params],
             )
             session_row = cursor.fetchone()
             cursor.nextset()
             user_row = cursor.fetchone()
-            check_row = cursor.fetchone() if check_id is not None and cursor.nextset() else None
+            page_row = cursor.fetchone() if what is not None and cursor.nextset() else None
         if session_row is None:
             self._session_key = None
             return None
         prefetched_user_put(user_id, user_row)
-        prefetched_check_put(check_id, user_id, check_row)
+        prefetched_put(what, key, user_id, page_row)
         return self.model(
             session_key=self.session_key, session_data=session_row[0], expire_date=session_row[1]
         )
@@ -79,3 +85,15 @@ class SessionStore(session_store.SessionStore):
         if self.session_key and (user_id := user_id_clean(data.get(SESSION_KEY))) is not None:
             _hint_put(self.session_key, user_id)
         return data
+
+
+def _page_read(user_id, using: str) -> tuple[str | None, object, str, list]:
+    """The check or decision this page will read (triage.prefetch), as (what, key, "; SQL",
+    parameters), or (None, None, "", []) for any other page."""
+    if using != router.db_for_read(ReferralCheck) or using != router.db_for_read(Decision):
+        return None, None, "", []
+    if (check_id := check_id_requested()) is not None:
+        return CHECK, check_id, f"; {check_sql_for_clinician()}", [check_id, user_id]
+    if (reference := decision_reference_requested()) is not None:
+        return DECISION, reference, f"; {decision_sql_for_user()}", [reference, user_id]
+    return None, None, "", []

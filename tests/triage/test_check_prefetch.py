@@ -1,16 +1,19 @@
-"""A referral check's page reads the check in the session's round trip (triage.prefetch), and
-that never shows one GP's check to another, whatever the session hint says (hazard H31)."""
+"""A referral check's page reads the check, and the GP's decision page the decision, in the
+session's round trip (triage.prefetch), and that never shows one GP's check or another
+practice's decision to anyone, whatever the session hint says (hazard H31)."""
 
 import uuid
 
+import pytest
 from django.db import connection
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.triage.support import PAGES, answer, begin, step_url
+from tests.triage.support import PAGES, answer, answer_all, begin, step_url, submit
 from triage import session_store
 from triage.models import ReferralCheck
-from triage.prefetch import check_id_requested, prefetched_check_put, prefetched_check_take
+from triage.prefetch import CHECK, check_id_requested, prefetched_put, prefetched_take
 
 START = reverse("triage:start")
 
@@ -74,13 +77,13 @@ def test_a_deleted_check_is_gone_with_the_prefetch_too(gp_client, policy_v1):
 
 def test_a_prefetched_check_serves_its_own_check_and_user_once(gp, other_gp):
     check_id = uuid.uuid4()
-    prefetched_check_put(check_id, gp.pk, ("row",))
-    assert prefetched_check_take(uuid.uuid4(), gp.pk) == (False, None)  # another check
-    prefetched_check_put(check_id, gp.pk, ("row",))
-    assert prefetched_check_take(check_id, other_gp.pk) == (False, None)  # another user
-    prefetched_check_put(check_id, gp.pk, ("row",))
-    assert prefetched_check_take(check_id, gp.pk) == (True, ("row",))
-    assert prefetched_check_take(check_id, gp.pk) == (False, None)  # once only
+    prefetched_put(CHECK, check_id, gp.pk, ("row",))
+    assert prefetched_take(CHECK, uuid.uuid4(), gp.pk) == (False, None)  # another check
+    prefetched_put(CHECK, check_id, gp.pk, ("row",))
+    assert prefetched_take(CHECK, check_id, other_gp.pk) == (False, None)  # another user
+    prefetched_put(CHECK, check_id, gp.pk, ("row",))
+    assert prefetched_take(CHECK, check_id, gp.pk) == (True, ("row",))
+    assert prefetched_take(CHECK, check_id, gp.pk) == (False, None)  # once only
 
 
 def test_only_a_check_page_names_a_check(rf):
@@ -98,5 +101,68 @@ def test_only_a_check_page_names_a_check(rf):
         token = _path.set(path)
         try:
             assert check_id_requested() == expected, path
+        finally:
+            _path.reset(token)
+
+
+def _decision_of(client) -> str:
+    return submit(client, answer_all(client))["Location"].split("/")[-2]
+
+
+def test_the_decision_page_reads_the_decision_with_the_session(gp_client, policy_v1):
+    reference = _decision_of(gp_client)
+    warm(gp_client)
+    with CaptureQueriesContext(connection) as queries:
+        response = gp_client.get(reverse("triage:decision", args=[reference]))
+    assert response.status_code == 200 and reference in response.content.decode()
+    first = queries.captured_queries[0]["sql"]
+    assert "django_session" in first and f"d.\"reference\" = '{reference}'" in first
+
+
+def test_another_practices_decision_stays_404_when_the_hint_names_its_gp(
+    gp_client, gp, other_gp_client, other_gp, policy_v1
+):
+    theirs = _decision_of(other_gp_client)  # at the other practice
+    key = warm(gp_client)
+    session_store._hint_put(key, other_gp.pk)  # the prefetch reads it at their practice
+    response = gp_client.get(reverse("triage:decision", args=[theirs]))
+    assert response.status_code == 404 and response.wsgi_request.user == gp
+    assert theirs not in response.content.decode()
+
+
+def test_a_gps_own_decision_is_found_when_the_hint_names_someone_else(
+    gp_client, gp, other_gp, policy_v1
+):
+    reference = _decision_of(gp_client)
+    key = warm(gp_client)
+    session_store._hint_put(key, other_gp.pk)
+    response = gp_client.get(reverse("triage:decision", args=[reference]))
+    assert response.status_code == 200 and reference in response.content.decode()
+
+
+def test_a_decision_row_is_used_only_at_the_signed_in_users_practice(gp, practice, policy_v1):
+    from triage.prefetch import DECISION
+    from triage.selectors.practice import _PRACTICE_ID_INDEX, decision_get_for_practice
+
+    reference = "FT-2222-2223"
+    row = [None] * (_PRACTICE_ID_INDEX() + 2)
+    row[_PRACTICE_ID_INDEX()] = practice.pk + 1  # a row read at another practice
+    prefetched_put(DECISION, reference, gp.pk, tuple(row))
+    with pytest.raises(Http404):
+        decision_get_for_practice(reference=reference, practice=practice, user=gp)
+
+
+def test_only_the_decision_page_names_a_reference():
+    from triage.prefetch import _path, decision_reference_requested
+
+    for path, expected in [
+        (reverse("triage:decision", args=["FT-ABCD-EFGH"]), "FT-ABCD-EFGH"),
+        (reverse("triage:decision_print", args=["FT-ABCD-EFGH"]), None),
+        (reverse("triage:decision", args=["not-a-reference"]), None),
+        (START, None),
+    ]:
+        token = _path.set(path)
+        try:
+            assert decision_reference_requested() == expected, path
         finally:
             _path.reset(token)

@@ -159,9 +159,10 @@ def test_the_decision_page_reads_whether_it_was_corrected_with_the_decision(
     assert [q for q in queries if "triage_decisioncorrection" in q] == [
         q for q in queries if 'FROM "triage_decision" d' in q
     ]
-    # session with user, the decision (with its latest STarT Back score), the access log's
-    # chained append (BEGIN with lock and tail, INSERT with COMMIT), open information request
-    assert len(queries) == 5, "\n".join(queries)
+    # the session with the user and the decision (with its latest STarT Back score), the
+    # access log's chained append (BEGIN with lock and tail, INSERT with COMMIT), the open
+    # information request
+    assert len(queries) == 4, "\n".join(queries)
     assert not any(q.startswith('SELECT "triage_startbackscore"') for q in queries)
 
 

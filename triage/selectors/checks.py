@@ -9,7 +9,7 @@ from core import rows
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_light_fields, policy_version_whole
 from triage.models import ReferralCheck
-from triage.prefetch import prefetched_check_take
+from triage.prefetch import CHECK, prefetched_take
 
 
 def check_get_for_clinician(*, check_id: uuid.UUID, user) -> ReferralCheck | None:
@@ -21,7 +21,7 @@ def check_get_for_clinician(*, check_id: uuid.UUID, user) -> ReferralCheck | Non
     check makes this lookup, and compiling it with the ORM cost more than running it.
     """
     using = router.db_for_read(ReferralCheck)
-    found, row = prefetched_check_take(check_id, user.pk)  # read with the session (H31)
+    found, row = prefetched_take(CHECK, check_id, user.pk)  # read with the session (H31)
     if not found:
         with connections[using].cursor() as cursor:
             cursor.execute(_check_sql(), [check_id, user.pk])

@@ -12,6 +12,7 @@ from core import rows
 from policy.models import Policy, PolicyVersion
 from policy.selectors import policy_version_light_fields, policy_version_whole
 from triage.models import Clinician, Decision, DecisionCorrection, Practice, StartBackScore
+from triage.prefetch import DECISION, prefetched_take
 from triage.references import reference_normalise
 from triage.services.startback import startback_latest_put
 
@@ -129,15 +130,23 @@ def _list_sql() -> str:
     )
 
 
-def decision_get_for_practice(*, reference: str, practice: Practice) -> Decision:
+def decision_get_for_practice(*, reference: str, practice: Practice, user=None) -> Decision:
     """404, not 403, for another practice's decision: references cannot be probed.
 
     Plain SQL built once from the models (core.rows), with the practice, the clinician and the
-    version (without its large fields, then whole from memory) and its policy joined."""
+    version (without its large fields, then whole from memory) and its policy joined. With
+    `user` (the signed-in user, whose practice `practice` is), the row read with the session
+    is used if there is one for this reference and user, and it is this practice's (H31)."""
     using = router.db_for_read(Decision)
-    with connections[using].cursor() as cursor:
-        cursor.execute(_decision_sql(), [reference, practice.pk])
-        row = cursor.fetchone()
+    row = None
+    if user is not None:
+        _, row = prefetched_take(DECISION, reference, user.pk)
+        if row is not None and row[_PRACTICE_ID_INDEX()] != practice.pk:
+            row = None
+    if row is None:
+        with connections[using].cursor() as cursor:
+            cursor.execute(_decision_sql(), [reference, practice.pk])
+            row = cursor.fetchone()
     if row is None:
         raise Http404("No decision with that reference at your practice")
     decision, its_practice, clinician, version, policy, correction, startback = rows.split(
@@ -166,8 +175,24 @@ def _DECISION_PARTS() -> tuple[rows.Part, ...]:  # noqa: N802 (a constant, built
     )
 
 
+def decision_sql_for_user() -> str:
+    """decision_get_for_practice's SQL for a reference at a user's practice (parameters: the
+    reference, the user's id), for the session store to send with the session (triage.prefetch)."""
+    return _decision_sql(
+        f'(SELECT cl."practice_id" FROM "{Clinician._meta.db_table}" cl '  # noqa: S608 (model)
+        'WHERE cl."user_id" = %s)'
+    )
+
+
 @functools.cache
-def _decision_sql() -> str:
+def _PRACTICE_ID_INDEX() -> int:  # noqa: N802 (a constant, built once)
+    """Where the decision's practice_id is in a row of _decision_sql."""
+    names = [f.attname for f in Decision._meta.concrete_fields]
+    return names.index("practice_id")
+
+
+@functools.cache
+def _decision_sql(practice: str = "%s") -> str:
     return (
         f"SELECT {rows.select_list(_DECISION_PARTS())} "  # noqa: S608 (the models' own names)
         f'FROM "{Decision._meta.db_table}" d '
@@ -179,5 +204,5 @@ def _decision_sql() -> str:
         # The latest STarT Back score added to it, if any (the decision page shows it).
         f'LEFT JOIN LATERAL (SELECT * FROM "{StartBackScore._meta.db_table}" x '
         'WHERE x."decision_id" = d."id" ORDER BY x."sequence" DESC LIMIT 1) s ON true '
-        'WHERE d."reference" = %s AND d."practice_id" = %s'
+        f'WHERE d."reference" = %s AND d."practice_id" = {practice}'
     )

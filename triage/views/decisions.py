@@ -103,7 +103,9 @@ def _decision_context(decision, *, startback_form=None, offer_startback: bool = 
 @gp_view
 @require_GET
 def decision_detail(request: HttpRequest, clinician, reference: str) -> HttpResponse:
-    decision = decision_get_for_practice(reference=reference, practice=clinician.practice)
+    decision = decision_get_for_practice(
+        reference=reference, practice=clinician.practice, user=request.user
+    )
     _log_view(request, decision, "gp_view")
     return render(
         request,
