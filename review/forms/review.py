@@ -9,6 +9,7 @@ from crispy_forms.layout import Column, Row
 from django import forms
 
 from nhsuk.layout import HTML, ButtonGroup, Field, Fieldset, Layout, Radios, Submit
+from nhsuk.renderers import FAST_WIDGETS
 from review.models import Review
 from review.services.reviews import DISAGREE_NEEDS_OUTCOME, DISAGREE_NEEDS_REASON
 from triage.references import ALPHABET, PREFIX, reference_normalise
@@ -47,6 +48,8 @@ class DecisionFilterForm(forms.Form):
 
     django-filter adds the fields; this class only validates and lays them out.
     """
+
+    default_renderer = FAST_WIDGETS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,6 +102,8 @@ class DecisionFilterForm(forms.Form):
 
 class ReviewForm(forms.Form):
     """One verdict on a decision. `submission_key` is a one-time token against double submits."""
+
+    default_renderer = FAST_WIDGETS
 
     verdict = forms.ChoiceField(
         label="Your verdict",
@@ -171,6 +176,8 @@ MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 class SampleForm(forms.Form):
     """Which month to sample, and how many decisions."""
+
+    default_renderer = FAST_WIDGETS
 
     month = forms.CharField(
         label="Month",
