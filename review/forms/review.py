@@ -87,6 +87,19 @@ class DecisionFilterForm(forms.Form):
             ),
         )
 
+    def fragment_key(self) -> tuple | None:
+        """Unbound, the markup depends only on the fields' choices (nhsuk.form_body keeps it):
+        the select lists are read on every request, so a new practice or user makes a new key.
+        A bound form shows what was typed and its errors, and is rendered every time."""
+        if self.is_bound:
+            return None
+        choices = (
+            (name, tuple(field.choices))
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ChoiceField)
+        )
+        return ("review-filters", tuple(self.fields), *choices)
+
     def clean_q(self) -> tuple[str, str] | None:
         raw = (self.cleaned_data.get("q") or "").strip()
         return search_parse(raw) if raw else None

@@ -173,3 +173,27 @@ def test_a_value_not_in_a_list_gives_its_own_error_and_keeps_what_was_typed(
     assert 'value="FT-AAAA-AAAA"' in body
     assert not [v for v, _, selected in options(response, name) if selected]
     assert response.context["page"] is None
+
+
+def test_a_renamed_practice_or_gp_shows_its_new_name_at_once(
+    reviewer_client, listed_rows, practice, gp
+):
+    reviewer_client.get(LIST)  # the unbound form's markup is kept for these lists
+    Practice.objects.filter(pk=practice.pk).update(name="Peak View Health Centre")
+    get_user_model().objects.filter(pk=gp.pk).update(first_name="Asha", last_name="Patel")
+    response = reviewer_client.get(LIST)
+    assert ("C81001", "Peak View Health Centre (C81001)", False) in options(response, "practice")
+    assert ("gp", "Asha Patel (gp)", False) in options(response, "clinician")
+
+
+def test_the_unbound_filter_form_is_kept_and_a_bound_one_rendered_each_time(
+    reviewer_client, listed_rows
+):
+    from nhsuk import form_body
+
+    form_body.form_body_clear()
+    reviewer_client.get(LIST)
+    kept = dict(form_body._kept)
+    assert [key[0] for key in kept] == ["review-filters"]
+    reviewer_client.get(LIST, {"q": "9434765919"})  # a bound form: never kept (an NHS number)
+    assert dict(form_body._kept) == kept
