@@ -190,6 +190,7 @@ class DecisionFilter(django_filters.FilterSet):
         form = DecisionFilterForm
 
     def get_form_class(self):
+        """The form, its select lists read once for this request (one query)."""
         lists = filter_choice_lists()
         for filter_ in self.filters.values():
             if isinstance(filter_, ListedChoiceFilter):
