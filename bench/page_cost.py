@@ -19,6 +19,7 @@ import random
 import statistics
 import sys
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,9 +41,10 @@ def quantile(values: list[float], q: float) -> float:
 class Recorder(profile_pages.InProcess):
     """The profiler's in-process client, also keeping one page's SQL when asked."""
 
-    def __init__(self, *args, keep_sql: bool = False, **kwargs) -> None:
+    def __init__(self, *args, keep_sql: bool = False, by_query: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.keep_sql = keep_sql
+        self.by_query = by_query
         self.sql: dict[str, list[str]] = {}
         self._current: list[str] = []
 
@@ -50,10 +52,21 @@ class Recorder(profile_pages.InProcess):
         self._current.append(sql)
         return super()._count(execute, sql, params, many, context)
 
+    def label(self, method: str, url: str) -> str:
+        """The page's row: with `by_query`, a filtered list is a row of its own, not /review/."""
+        label = http_journey.label_for(method, url)
+        query = urllib.parse.urlsplit(url).query if self.by_query else ""
+        return f"{label}?{query}" if query else label
+
     def request(self, method: str, url: str, data=None):
         self._current = []
         response = super().request(method, url, data)
-        label = http_journey.label_for(method, url)
+        plain, label = http_journey.label_for(method, url), self.label(method, url)
+        if label != plain:
+            for kept in (self.timings, self.cpu, self.queries, self.db_ms):
+                kept[label].append(kept[plain].pop())
+                if not kept[plain]:
+                    del kept[plain]
         if self.keep_sql:  # the last one: steady state, after any first-visit writes
             self.sql[label] = self._current
         return response
@@ -124,14 +137,13 @@ def main() -> None:
         (reviewer, "/review/?outcome=not_routinely_commissioned&reviewed=no"),
         (reviewer, f"/review/decisions/{decision.reference}/"),
     ]
-    pages = Recorder(gp, random.Random(3), None, keep_sql=args.sql)
+    pages = Recorder(gp, random.Random(3), None, keep_sql=args.sql, by_query=True)
     for client, url in singles:
         pages.client = client
         for _ in range(3):
             pages.request("GET", url)
-        pages.timings.pop(http_journey.label_for("GET", url))
-        for key in (pages.cpu, pages.queries, pages.db_ms):
-            key.pop(http_journey.label_for("GET", url))
+        for key in (pages.timings, pages.cpu, pages.queries, pages.db_ms):
+            key.pop(pages.label("GET", url))
         for _ in range(args.repeat):
             response = pages.request("GET", url)
             if response.status_code != 200:

@@ -153,3 +153,18 @@ class Compiled:
             raise ImproperlyConfigured(f"{self.sql} does not select {expected}")
         using = router.db_for_read(self.model)
         return [instance(self.model, using, row, names) for row in found]
+
+
+def compiled_parts(compiled: Compiled, parts: Sequence[Part], **values: Any) -> list[list]:
+    """The rows of a compiled select_related() query, each split into its models' instances
+    (`split`); the query must select exactly each part's fields, in model order, part after
+    part, which is checked, so a query whose columns change fails loudly at its first use."""
+    expected = tuple(
+        field.attname
+        for part in parts
+        for field in _fields(part.model, tuple(part.names) if part.names else None)
+    )
+    if compiled.selected != expected:
+        raise ImproperlyConfigured(f"{compiled.sql} does not select {expected}")
+    using = router.db_for_read(compiled.model)
+    return [split(row, parts, using) for row in compiled.rows(**values)]

@@ -1,23 +1,28 @@
 """Parse and validate the reviewer's decision filters (django-filter), shared by list and export."""
 
 import datetime
+from collections.abc import Sequence
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from core.roles import GP, REVIEWER
 from nhsuk.dates import DateField
 from policy.engine import CONDITION_CODES, OUTCOME_CHOICES
-from policy.models import PolicyVersion
-from policy.selectors import POLICY_SLUG
 from review.forms.review import EARLIEST_YEAR, LATEST_YEAR, DecisionFilterForm
 from review.models import Review
+from review.selectors.filter_choices import (
+    CLINICIANS,
+    PRACTICES,
+    REVIEWERS,
+    VERSIONS,
+    Listed,
+    filter_choice_lists,
+)
 from review.selectors.practice import latest_reviews
 from review.selectors.review import DEFAULT_SORT, decision_entered_in_error, decision_reviewed
-from triage.models import Decision, Practice
+from triage.models import Decision
 
 SORT_CHOICES = [
     ("-date", "Date, newest first"),
@@ -34,44 +39,51 @@ ENTERED_IN_ERROR_CHOICES = [("yes", "Entered in error"), ("no", "Not entered in 
 CONDITION_CHOICES = [(code, code.replace("_", " ").capitalize()) for code in CONDITION_CODES]
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.get_full_name() or obj.username} ({obj.username})"
-
-
-class UserFilter(django_filters.ModelChoiceFilter):
-    field_class = UserChoiceField
-
-
-def _users_with_role(role: str):
-    def queryset(request):
-        return get_user_model().objects.filter(groups__name=role).order_by("username")
-
-    return queryset
-
-
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-class PolicyVersionChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: PolicyVersion) -> str:
-        return f"Version {obj.number}"
+class ListedChoiceField(django_filters.fields.ChoiceField):
+    """A choice from a list read once per request (review.selectors.filter_choices). It cleans
+    to the chosen row's primary key, checked against that list rather than by a second query.
+
+    `normalise` turns what was typed into an option's value the way the database compared it
+    for the ModelChoiceField this replaces ("01" was version 1).
+    """
+
+    def __init__(self, *, listed: Sequence[Listed] = (), normalise=str, **kwargs) -> None:
+        self.pk_by_value = {item.value: item.pk for item in listed}
+        self.normalise = normalise
+        super().__init__(choices=[(item.value, item.label) for item in listed], **kwargs)
+
+    def to_python(self, value) -> int | None:
+        if value in self.empty_values:
+            return None
+        try:
+            pk = self.pk_by_value.get(self.normalise(value))
+        except (TypeError, ValueError):
+            pk = None
+        if pk is None:
+            message = self.error_messages["invalid_choice"]
+            raise forms.ValidationError(message, code="invalid_choice", params={"value": value})
+        return pk
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)  # to_python has checked the choice
 
 
-class PolicyVersionFilter(django_filters.ModelChoiceFilter):
-    field_class = PolicyVersionChoiceField
+class ListedChoiceFilter(django_filters.ChoiceFilter):
+    """A select list of rows (practices, versions, users); DecisionFilter fills in its options."""
+
+    field_class = ListedChoiceField
+
+    def __init__(self, *args, list_name: str, **kwargs) -> None:
+        self.list_name = list_name
+        super().__init__(*args, **kwargs)
 
 
-def _published_versions(request) -> QuerySet[PolicyVersion]:
-    # Only what the select list shows: a version's text and JSON are tens of kilobytes.
-    return (
-        PolicyVersion.objects.filter(
-            policy__slug=POLICY_SLUG, status=PolicyVersion.Status.PUBLISHED
-        )
-        .only("id", "number")
-        .order_by("-number")
-    )
+def _version_number(value: str) -> str:
+    return str(int(value))
 
 
 class NHSDateFilter(django_filters.Filter):
@@ -106,19 +118,18 @@ class DecisionFilter(django_filters.FilterSet):
         empty_label="Any outcome",
         error_messages={"invalid_choice": "Select an outcome from the list"},
     )
-    practice = django_filters.ModelChoiceFilter(
+    practice = ListedChoiceFilter(
         label="Practice",
-        queryset=Practice.objects.order_by("name"),
-        to_field_name="ods_code",
+        list_name=PRACTICES,
         empty_label="Any practice",
         error_messages={"invalid_choice": "Select a practice from the list"},
     )
     date_from = _date_filter("Decided on or after", "filter_from")
     date_to = _date_filter("Decided on or before", "filter_to")
-    policy_version = PolicyVersionFilter(
+    policy_version = ListedChoiceFilter(
         label="Policy version",
-        queryset=_published_versions,
-        to_field_name="number",
+        list_name=VERSIONS,
+        normalise=_version_number,
         empty_label="Any version",
         error_messages={"invalid_choice": "Select a policy version from the list"},
     )
@@ -143,18 +154,16 @@ class DecisionFilter(django_filters.FilterSet):
         method="filter_verdict",
         error_messages={"invalid_choice": "Select a verdict from the list"},
     )
-    reviewer = UserFilter(
+    reviewer = ListedChoiceFilter(
         label="Reviewer (latest verdict)",
-        queryset=_users_with_role(REVIEWER),
-        to_field_name="username",
+        list_name=REVIEWERS,
         empty_label="Any reviewer",
         method="filter_reviewer",
         error_messages={"invalid_choice": "Select a reviewer from the list"},
     )
-    clinician = UserFilter(
+    clinician = ListedChoiceFilter(
         label="Referring clinician",
-        queryset=_users_with_role(GP),
-        to_field_name="username",
+        list_name=CLINICIANS,
         empty_label="Any clinician",
         error_messages={"invalid_choice": "Select a clinician from the list"},
     )
@@ -179,6 +188,14 @@ class DecisionFilter(django_filters.FilterSet):
             "q", "outcome", "practice", "date_from", "date_to", "policy_version", "clinician",
         ]  # fmt: skip
         form = DecisionFilterForm
+
+    def get_form_class(self):
+        """The form, its select lists read once for this request (one query)."""
+        lists = filter_choice_lists()
+        for filter_ in self.filters.values():
+            if isinstance(filter_, ListedChoiceFilter):
+                filter_.extra["listed"] = lists[filter_.list_name]
+        return super().get_form_class()
 
     @property
     def sort_key(self) -> str:

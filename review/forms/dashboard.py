@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from nhsuk.dates import DateField
 from nhsuk.layout import HTML, Field, Layout, Radios
+from nhsuk.renderers import FAST_WIDGETS
 from review.forms.review import EARLIEST_YEAR, LATEST_YEAR, SUBMIT_BUTTON
 from review.periods import (
     CUSTOM,
@@ -44,6 +45,8 @@ def _date_field(label: str) -> DateField:
 
 class DashboardPeriodForm(forms.Form):
     """Validates the query string of the dashboard and its CSV downloads; `period` is the result."""
+
+    default_renderer = FAST_WIDGETS
 
     period = forms.ChoiceField(
         label="Period",

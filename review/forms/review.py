@@ -9,6 +9,7 @@ from crispy_forms.layout import Column, Row
 from django import forms
 
 from nhsuk.layout import HTML, ButtonGroup, Field, Fieldset, Layout, Radios, Submit
+from nhsuk.renderers import FAST_WIDGETS
 from review.models import Review
 from review.services.reviews import DISAGREE_NEEDS_OUTCOME, DISAGREE_NEEDS_REASON
 from triage.references import ALPHABET, PREFIX, reference_normalise
@@ -48,6 +49,8 @@ class DecisionFilterForm(forms.Form):
     django-filter adds the fields; this class only validates and lays them out.
     """
 
+    default_renderer = FAST_WIDGETS
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -84,6 +87,19 @@ class DecisionFilterForm(forms.Form):
             ),
         )
 
+    def fragment_key(self) -> tuple | None:
+        """Unbound, the markup depends only on the fields' choices (nhsuk.form_body keeps it):
+        the select lists are read on every request, so a new practice or user makes a new key.
+        A bound form shows what was typed and its errors, and is rendered every time."""
+        if self.is_bound:
+            return None
+        choices = (
+            (name, tuple(field.choices))
+            for name, field in self.fields.items()
+            if isinstance(field, forms.ChoiceField)
+        )
+        return ("review-filters", tuple(self.fields), *choices)
+
     def clean_q(self) -> tuple[str, str] | None:
         raw = (self.cleaned_data.get("q") or "").strip()
         return search_parse(raw) if raw else None
@@ -99,6 +115,8 @@ class DecisionFilterForm(forms.Form):
 
 class ReviewForm(forms.Form):
     """One verdict on a decision. `submission_key` is a one-time token against double submits."""
+
+    default_renderer = FAST_WIDGETS
 
     verdict = forms.ChoiceField(
         label="Your verdict",
@@ -171,6 +189,8 @@ MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
 class SampleForm(forms.Form):
     """Which month to sample, and how many decisions."""
+
+    default_renderer = FAST_WIDGETS
 
     month = forms.CharField(
         label="Month",

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
@@ -18,8 +19,14 @@ from django.db.models.functions import MD5, Concat
 from django.http import Http404
 from django.utils import timezone
 
+from core import rows
 from core.chain import chain_tail
-from policy.selectors import policy_version_heavy_fields, policy_version_whole
+from policy.models import Policy, PolicyVersion
+from policy.selectors import (
+    policy_version_heavy_fields,
+    policy_version_light_fields,
+    policy_version_whole,
+)
 from review.models import Review
 from triage.models import AccessEvent, Decision, DecisionCorrection, Practice, ReferralCheck
 from triage.sources import decision_sources
@@ -89,16 +96,52 @@ def decision_list_for_review() -> QuerySet[Decision]:
 
 
 def decision_get_for_review(*, reference: str) -> Decision:
-    found = (
-        Decision.objects.select_related("practice", "clinician", "policy_version__policy")
-        .defer(*policy_version_heavy_fields("policy_version__"))
-        .filter(reference=reference)[:1]
-    )
-    decision = next(iter(found), None)
-    if decision is None:
+    """The decision with its practice, clinician, policy version and policy, and whether it was
+    entered in error, in one query compiled once per process (core.rows.Compiled): every view
+    of a decision and every verdict reads it."""
+    found = rows.compiled_parts(_decision_for_review(), _DECISION_PARTS(), reference=reference)
+    if not found:
         raise Http404("No decision with that reference")
-    decision.policy_version = policy_version_whole(decision.policy_version)  # from memory
+    decision, practice, clinician, version, policy, correction = found[0]
+    # Whether it was entered in error (the correction's id only; the page reads the rest if so).
+    Decision.correction.related.set_cached_value(decision, correction)
+    Decision.practice.field.set_cached_value(decision, practice)
+    Decision.clinician.field.set_cached_value(decision, clinician)
+    PolicyVersion.policy.field.set_cached_value(version, policy)
+    decision.policy_version = policy_version_whole(version)  # from memory
     return decision
+
+
+_REFERENCE = "FT-COMPILED-ONLY"  # placeholder for a reference (core.rows.Compiled)
+
+
+@functools.cache
+def _DECISION_PARTS() -> tuple[rows.Part, ...]:  # noqa: N802 (a constant, built once)
+    return (
+        rows.Part(Decision, "d"),
+        rows.Part(Practice, "p"),
+        rows.Part(get_user_model(), "u"),
+        rows.Part(PolicyVersion, "v", policy_version_light_fields()),
+        rows.Part(Policy, "pol"),
+        rows.Part(DecisionCorrection, "c", ("id", "decision_id")),
+    )
+
+
+@functools.cache
+def _decision_for_review() -> rows.Compiled:
+    correction_rest = [
+        f"correction__{field.name}"
+        for field in DecisionCorrection._meta.concrete_fields
+        if field.attname not in ("id", "decision_id")
+    ]
+    found = (
+        Decision.objects.select_related(
+            "practice", "clinician", "policy_version__policy", "correction"
+        )
+        .defer(*policy_version_heavy_fields("policy_version__"), *correction_rest)
+        .filter(reference=_REFERENCE)[:1]
+    )
+    return rows.Compiled(found, reference=_REFERENCE)
 
 
 def review_history(*, decision: Decision) -> list[Review]:
@@ -107,13 +150,36 @@ def review_history(*, decision: Decision) -> list[Review]:
 
 
 def access_log_for_decision(*, decision: Decision, limit: int = ACCESS_LOG_LIMIT):
-    """The most recent `limit` access events, and whether older ones exist."""
-    events = list(
-        AccessEvent.objects.filter(decision=decision)
+    """The most recent `limit` access events, and whether older ones exist.
+
+    Only what the log shows is read (when, what, and who), by SQL compiled once per limit:
+    every view of a decision reads its log, up to 51 events with their users.
+    """
+    events = []
+    for event, user in rows.compiled_parts(
+        _access_log(limit), ACCESS_LOG_PARTS, decision=decision.pk
+    ):
+        event.user = user
+        events.append(event)
+    return events[:limit], len(events) > limit
+
+
+ACCESS_LOG_PARTS = (
+    rows.Part(AccessEvent, "event", ("id", "user_id", "action", "at")),
+    rows.Part(get_user_model(), "user", ("id", "username", "first_name", "last_name")),
+)
+_DECISION_ID = -190102032  # placeholder for a decision's id (core.rows.Compiled)
+
+
+@functools.cache
+def _access_log(limit: int) -> rows.Compiled:
+    events = (
+        AccessEvent.objects.filter(decision_id=_DECISION_ID)
         .select_related("user")
+        .only("action", "at", "user__username", "user__first_name", "user__last_name")
         .order_by("-at", "-id")[: limit + 1]
     )
-    return events[:limit], len(events) > limit
+    return rows.Compiled(events, decision=_DECISION_ID)
 
 
 # Keyset pagination ---------------------------------------------------------------------------

@@ -1,0 +1,75 @@
+"""The decision page's reads (the decision with its relations, its access log) give what the ORM
+gives, from SQL compiled once per process."""
+
+import pytest
+from django.db import connection
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+
+from review.selectors.review import access_log_for_decision, decision_get_for_review
+from triage.models import AccessEvent, Decision
+from triage.services.access import access_event_record
+from triage.services.corrections import decision_correct
+
+
+def fields(instance) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in instance._meta.concrete_fields}
+
+
+def test_the_decision_and_its_relations_are_what_the_orm_reads(make_decision):
+    made = make_decision()
+    decision_get_for_review(reference=made.reference)  # the version's text kept in memory
+    with CaptureQueriesContext(connection) as captured:
+        found = decision_get_for_review(reference=made.reference)
+        related = (found.practice, found.clinician, found.policy_version.policy)
+    assert len(captured.captured_queries) == 1
+    expected = Decision.objects.select_related(
+        "practice", "clinician", "policy_version__policy"
+    ).get(pk=made.pk)
+    assert fields(found) == fields(expected)
+    assert [fields(r) for r in related] == [
+        fields(expected.practice),
+        fields(expected.clinician),
+        fields(expected.policy_version.policy),
+    ]
+    assert model_to_dict(found.policy_version) == model_to_dict(expected.policy_version)
+    with CaptureQueriesContext(connection) as captured:
+        assert not hasattr(found, "correction")  # read with the decision: it stands
+    assert not captured.captured_queries
+
+
+def test_a_decision_entered_in_error_is_read_with_its_correction(make_decision, gp):
+    made = make_decision()
+    correction = decision_correct(decision=made, user=gp, reason="Wrong patient")
+    found = decision_get_for_review(reference=made.reference)
+    assert found.correction.pk == correction.pk
+    assert found.correction.reason == "Wrong patient"
+
+
+def test_an_unknown_reference_is_not_found(policy_v1):
+    from django.http import Http404
+
+    with pytest.raises(Http404):
+        decision_get_for_review(reference="FT-AAAA-AAAA")
+
+
+def test_the_access_log_is_the_latest_events_with_who_and_what(make_decision, reviewer, gp):
+    decision, other = make_decision(), make_decision()
+    for i in range(53):
+        access_event_record(user=gp if i % 3 else reviewer, action="view", decision=decision)
+    access_event_record(user=reviewer, action="view", decision=other)
+
+    shown, truncated = access_log_for_decision(decision=decision)
+
+    expected = list(
+        AccessEvent.objects.filter(decision=decision).select_related("user").order_by("-at", "-id")
+    )
+    assert truncated
+    assert [(e.pk, e.at, e.get_action_display()) for e in shown] == [
+        (e.pk, e.at, e.get_action_display()) for e in expected[:50]
+    ]
+    assert [(e.user.username, e.user.get_full_name()) for e in shown] == [
+        (e.user.username, e.user.get_full_name()) for e in expected[:50]
+    ]
+    few, truncated = access_log_for_decision(decision=other)
+    assert [e.user.username for e in few] == ["reviewer"] and not truncated
