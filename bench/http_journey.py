@@ -906,16 +906,23 @@ def _chain_process(database_url, threads, seconds, barrier, queue, seed) -> None
     from triage.models import Practice
     from triage.services import decisions as decisions_service
 
-    original_lock = chain_module.chain_lock_and_tail
     holds: list[float] = []
 
-    def timed_lock(model, lock_id: int):
-        tail = original_lock(model, lock_id)
-        acquired = time.perf_counter()
-        transaction.on_commit(lambda: holds.append((time.perf_counter() - acquired) * 1000))
-        return tail
+    def timed(original):
+        """The lock is held from the round trip that takes it until COMMIT."""
 
-    chain_module.chain_lock_and_tail = timed_lock
+        def taking_the_lock(*args):
+            result = original(*args)
+            acquired = time.perf_counter()
+            transaction.on_commit(lambda: holds.append((time.perf_counter() - acquired) * 1000))
+            return result
+
+        return taking_the_lock
+
+    # A submit takes the lock with its idempotency lookup (_lock_tail_and_read); other appends
+    # with chain_lock_and_tail.
+    chain_module.chain_lock_and_tail = timed(chain_module.chain_lock_and_tail)
+    chain_module._lock_tail_and_read = timed(chain_module._lock_tail_and_read)
     practices = list(Practice.objects.filter(clinicians__isnull=False).distinct())
     pairs = [(p, p.clinicians.select_related("user").first().user) for p in practices]
     connection.close()
