@@ -4,7 +4,8 @@ Every page of a referral check (ten of the fifteen requests a referral takes) re
 session, the user and then the check, and the decision page the decision: the session store
 already sends the first two together (triage.session_store); this adds the check when the page
 asked for is one of a check's, or the decision on the GP's decision page, so the page makes
-one round trip to PostgreSQL before its view runs instead of two.
+one round trip to PostgreSQL before its view runs instead of two. The start page and a new
+check read the version in effect the same way (it is the same for every user).
 
 The SQL is the one check_get_for_clinician or decision_get_for_practice runs, for the check or
 reference named in the path and the user the session hint names (for a decision, that user's
@@ -21,7 +22,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 
+from policy.models import PolicyVersion
+from policy.selectors import InEffectQuery, policy_version_in_effect
 from triage.references import SHAPE
 
 _path: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_path", default=None)
@@ -29,6 +33,7 @@ _path: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_path
 _held: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("prefetched", default=None)
 CHECK = "check"
 DECISION = "decision"
+IN_EFFECT = "in_effect"
 
 
 class RequestPathMiddleware:
@@ -83,6 +88,27 @@ def _decisions_prefix() -> str:
     sample = "FT-2222-2222"
     url = reverse("triage:decision", args=[sample])
     return url[: url.index(sample)]
+
+
+def version_in_effect_requested() -> bool:
+    """Whether this request is for the GP's start page or starts a check: both read which
+    policy version is in effect today."""
+    return _path.get() in _version_paths()
+
+
+@functools.cache
+def _version_paths() -> frozenset[str]:
+    return frozenset((reverse("triage:start"), reverse("triage:begin")))
+
+
+def version_in_effect(user) -> PolicyVersion | None:
+    """policy_version_in_effect(from_memory=True), from the row read with the session when
+    there is one for today and this user, else asked now. The same compiled rule either way
+    (policy.selectors.policy_version_in_effect_query)."""
+    found, row = prefetched_take(IN_EFFECT, timezone.localdate(), user.pk)
+    if found:
+        return InEffectQuery.version([row] if row is not None else [])
+    return policy_version_in_effect(from_memory=True)
 
 
 def prefetched_put(what: str | None, key=None, user_id=None, row=None) -> None:

@@ -16,7 +16,6 @@ from policy import engine
 from policy.markdown import render_markdown
 from policy.models import SECTIONS, PolicyVersion, section_anchor
 from policy.quotes import finding_is_quote
-from policy.selectors import policy_version_in_effect
 from policy.wording import (
     seed_wording,
     startback_enabled,
@@ -24,6 +23,7 @@ from policy.wording import (
     version_wording,
 )
 from triage.models import Decision
+from triage.prefetch import version_in_effect
 from triage.references import reference_urls
 
 
@@ -255,9 +255,9 @@ def questionnaire_page_text(version, *, step_number: int = 0, step_count: int = 
     return text
 
 
-def start_page_text() -> dict:
+def start_page_text(user) -> dict:
     """The start page's words, from the policy version in effect (the seed's if none is)."""
-    version = policy_version_in_effect(from_memory=True)
+    version = version_in_effect(user)
     wording = version_wording(version) if version is not None else seed_wording()
     start = wording["start"]
     return {"start": start, "before_you_start": render_markdown(start["before_you_start"])}

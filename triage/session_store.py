@@ -8,8 +8,8 @@ hint only chooses which user row to fetch: the session row is still read, so a s
 expired session is gone at once; the user row is still read, so a role or practice change
 applies on the next page; and the row is used only when the session data, decoded, names that
 same user (triage.auth.prefetched_user_take), otherwise the user is read as before. On a page of
-a referral check, the check is read in the same round trip too, and on the GP's decision page
-the decision (triage.prefetch).
+a referral check, the check is read in the same round trip too, on the GP's decision page the
+decision, and on the start page or a new check the version in effect (triage.prefetch).
 """
 
 import threading
@@ -20,14 +20,17 @@ from django.db import connections, router
 from django.utils import timezone
 
 from core import session_store
+from policy.selectors import policy_version_in_effect_query
 from triage.auth import prefetched_user_put, user_id_clean, user_sql_and_params
 from triage.models import Decision, ReferralCheck
 from triage.prefetch import (
     CHECK,
     DECISION,
+    IN_EFFECT,
     check_id_requested,
     decision_reference_requested,
     prefetched_put,
+    version_in_effect_requested,
 )
 from triage.selectors.checks import check_sql_for_clinician
 from triage.selectors.practice import decision_sql_for_user
@@ -96,4 +99,8 @@ def _page_read(user_id, using: str) -> tuple[str | None, object, str, list]:
         return CHECK, check_id, f"; {check_sql_for_clinician()}", [check_id, user_id]
     if (reference := decision_reference_requested()) is not None:
         return DECISION, reference, f"; {decision_sql_for_user()}", [reference, user_id]
+    if version_in_effect_requested():
+        today = timezone.localdate()
+        query = policy_version_in_effect_query(today)
+        return IN_EFFECT, today, f"; {query.sql}", query.params
     return None, None, "", []

@@ -166,3 +166,48 @@ def test_only_the_decision_page_names_a_reference():
             assert decision_reference_requested() == expected, path
         finally:
             _path.reset(token)
+
+
+def test_the_start_page_and_a_new_check_read_the_version_in_effect_with_the_session(
+    gp_client, policy_v1
+):
+    warm(gp_client)
+    with CaptureQueriesContext(connection) as queries:
+        assert gp_client.get(START).status_code == 200
+    first = queries.captured_queries[0]["sql"]
+    assert "django_session" in first and '"policy_policyversion"."effective_from" <=' in first
+    assert not any('"policy_policyversion"' in q["sql"] for q in queries.captured_queries[1:])
+    with CaptureQueriesContext(connection) as queries:
+        response = gp_client.post(reverse("triage:begin"))
+    assert response.status_code == 302
+    check = ReferralCheck.objects.get(pk=response["Location"].split("/")[3])
+    assert check.policy_version_id == policy_v1.pk
+    assert len(queries.captured_queries) == 2  # the session with all it needs, the INSERT
+
+
+def test_a_new_check_reads_the_version_in_effect_now_not_one_withdrawn(
+    gp_client, policy_v1, policy_admin
+):
+    from policy.models import PolicyVersionWithdrawal
+
+    warm(gp_client)
+    PolicyVersionWithdrawal.objects.create(version=policy_v1, user=policy_admin, reason="Test")
+    response = gp_client.post(reverse("triage:begin"), follow=True)
+    assert "no version of the policy is in effect" in response.content.decode()
+    assert not ReferralCheck.objects.exists()
+
+
+def test_a_version_read_with_the_session_serves_its_own_day_and_user_only(gp, other_gp):
+    import datetime
+
+    from django.utils import timezone
+
+    from triage.prefetch import IN_EFFECT, version_in_effect
+
+    today = timezone.localdate()
+    prefetched_put(IN_EFFECT, today - datetime.timedelta(days=1), gp.pk, None)
+    assert prefetched_take(IN_EFFECT, today, gp.pk) == (False, None)  # yesterday's
+    prefetched_put(IN_EFFECT, today, other_gp.pk, None)
+    assert prefetched_take(IN_EFFECT, today, gp.pk) == (False, None)  # someone else's
+    prefetched_put(IN_EFFECT, today, gp.pk, None)  # read: no version in effect
+    assert version_in_effect(gp) is None

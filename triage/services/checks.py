@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from core import rows
 from policy.models import PolicyVersion
-from policy.selectors import policy_version_in_effect, policy_version_in_effect_query
+from policy.selectors import policy_version_in_effect_query
 from triage.models import Decision, Practice, ReferralCheck
+from triage.prefetch import version_in_effect
 from triage.services.decisions import NoPolicyInEffect, decision_record
 
 STEPS = ("patient", "red-flags", "pain", "conditions", "decompression")
@@ -131,7 +132,7 @@ def _answers_from_decision(answers: Mapping) -> dict:
 def check_start(*, user, practice, corrects: Decision | None = None) -> ReferralCheck:
     """A new check under the policy version in effect now; pre-filled when it corrects a
     decision entered in error (the NHS number stays editable on the first page)."""
-    version = policy_version_in_effect(from_memory=True)
+    version = version_in_effect(user)  # read with the session when it could be
     if version is None:
         raise NoPolicyInEffect("No published policy version is in effect")
     now = timezone.now()

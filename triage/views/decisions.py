@@ -57,7 +57,7 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
                 }
                 for check in check_list_in_progress(user=request.user)
             ],
-            **start_page_text(),
+            **start_page_text(request.user),
             "prev_url": f"?{query}page={page.number - 1}#decisions" if page.has_previous else "",
             "prev_label": f"Page {page.number - 1}",
             "next_url": f"?{query}page={page.number + 1}#decisions" if page.has_next else "",
