@@ -21,14 +21,12 @@ from django.utils import timezone
 
 from core import rows
 from core.chain import chain_tail
-from policy.models import Policy, PolicyVersion
 from policy.selectors import (
     policy_version_heavy_fields,
-    policy_version_light_fields,
-    policy_version_whole,
 )
 from review.models import Review
 from triage.models import AccessEvent, Decision, DecisionCorrection, Practice, ReferralCheck
+from triage.selectors.practice import decision_relation_parts, decision_with_relations
 from triage.sources import decision_sources
 
 PAGE_SIZE = 25
@@ -99,32 +97,15 @@ def decision_get_for_review(*, reference: str) -> Decision:
     """The decision with its practice, clinician, policy version and policy, and whether it was
     entered in error, in one query compiled once per process (core.rows.Compiled): every view
     of a decision and every verdict reads it."""
-    found = rows.compiled_parts(_decision_for_review(), _DECISION_PARTS(), reference=reference)
+    found = rows.compiled_parts(
+        _decision_for_review(), decision_relation_parts(), reference=reference
+    )
     if not found:
         raise Http404("No decision with that reference")
-    decision, practice, clinician, version, policy, correction = found[0]
-    # Whether it was entered in error (the correction's id only; the page reads the rest if so).
-    Decision.correction.related.set_cached_value(decision, correction)
-    Decision.practice.field.set_cached_value(decision, practice)
-    Decision.clinician.field.set_cached_value(decision, clinician)
-    PolicyVersion.policy.field.set_cached_value(version, policy)
-    decision.policy_version = policy_version_whole(version)  # from memory
-    return decision
+    return decision_with_relations(*found[0])
 
 
 _REFERENCE = "FT-COMPILED-ONLY"  # placeholder for a reference (core.rows.Compiled)
-
-
-@functools.cache
-def _DECISION_PARTS() -> tuple[rows.Part, ...]:  # noqa: N802 (a constant, built once)
-    return (
-        rows.Part(Decision, "d"),
-        rows.Part(Practice, "p"),
-        rows.Part(get_user_model(), "u"),
-        rows.Part(PolicyVersion, "v", policy_version_light_fields()),
-        rows.Part(Policy, "pol"),
-        rows.Part(DecisionCorrection, "c", ("id", "decision_id")),
-    )
 
 
 @functools.cache

@@ -52,3 +52,12 @@ def answer_every_question(client, conditions=("none",)) -> uuid.UUID:
 
 def submit(client, check_id):
     return client.post(check_url(check_id))
+
+
+def warm_session(client) -> str:
+    """Two pages, so this process holds the session's hint (triage.session_store); returns the
+    session key."""
+    start = reverse("triage:start")
+    assert client.get(start).status_code == 200
+    assert client.get(start).status_code == 200
+    return client.session.session_key

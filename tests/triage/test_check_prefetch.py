@@ -10,7 +10,15 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.triage.support import PAGES, answer, answer_all, begin, step_url, submit
+from tests.triage.support import (
+    PAGES,
+    answer,
+    answer_all,
+    begin,
+    step_url,
+    submit,
+    warm_session,
+)
 from triage import session_store
 from triage.models import ReferralCheck
 from triage.prefetch import CHECK, check_id_requested, prefetched_put, prefetched_take
@@ -18,15 +26,8 @@ from triage.prefetch import CHECK, check_id_requested, prefetched_put, prefetche
 START = reverse("triage:start")
 
 
-def warm(client) -> str:
-    """Two pages, so this process holds the session's hint; returns the session key."""
-    assert client.get(START).status_code == 200
-    assert client.get(START).status_code == 200
-    return client.session.session_key
-
-
 def test_a_check_page_reads_the_check_with_the_session(gp_client, policy_v1):
-    warm(gp_client)
+    warm_session(gp_client)
     check_id = begin(gp_client)
     answer(gp_client, check_id, "patient")
     with CaptureQueriesContext(connection) as queries:
@@ -43,7 +44,7 @@ def test_another_gps_check_stays_404_when_the_hint_names_its_owner(
     """The attacker's session hint wrongly names the victim: the prefetch reads the victim's
     check, and it must not be shown to the attacker."""
     victims = begin(gp_client)
-    key = warm(other_gp_client)
+    key = warm_session(other_gp_client)
     for step in PAGES:
         session_store._hint_put(key, gp.pk)  # each request: loading the session corrects it
         response = other_gp_client.get(step_url(victims, step))
@@ -59,7 +60,7 @@ def test_a_gps_own_check_is_found_when_the_hint_names_someone_else(
     gp_client, gp, other_gp, policy_v1
 ):
     check_id = begin(gp_client)
-    key = warm(gp_client)
+    key = warm_session(gp_client)
     session_store._hint_put(key, other_gp.pk)  # the prefetch finds nothing for that user
     response = gp_client.get(step_url(check_id, "patient"))
     assert response.status_code == 200 and response.wsgi_request.user == gp
@@ -69,7 +70,7 @@ def test_a_gps_own_check_is_found_when_the_hint_names_someone_else(
 
 
 def test_a_deleted_check_is_gone_with_the_prefetch_too(gp_client, policy_v1):
-    warm(gp_client)
+    warm_session(gp_client)
     check_id = begin(gp_client)
     ReferralCheck.objects.filter(pk=check_id).delete()  # deleted in another tab
     assert gp_client.get(step_url(check_id, "patient")).status_code == 404
@@ -111,7 +112,7 @@ def _decision_of(client) -> str:
 
 def test_the_decision_page_reads_the_decision_with_the_session(gp_client, policy_v1):
     reference = _decision_of(gp_client)
-    warm(gp_client)
+    warm_session(gp_client)
     with CaptureQueriesContext(connection) as queries:
         response = gp_client.get(reverse("triage:decision", args=[reference]))
     assert response.status_code == 200 and reference in response.content.decode()
@@ -123,7 +124,7 @@ def test_another_practices_decision_stays_404_when_the_hint_names_its_gp(
     gp_client, gp, other_gp_client, other_gp, policy_v1
 ):
     theirs = _decision_of(other_gp_client)  # at the other practice
-    key = warm(gp_client)
+    key = warm_session(gp_client)
     session_store._hint_put(key, other_gp.pk)  # the prefetch reads it at their practice
     response = gp_client.get(reverse("triage:decision", args=[theirs]))
     assert response.status_code == 404 and response.wsgi_request.user == gp
@@ -134,7 +135,7 @@ def test_a_gps_own_decision_is_found_when_the_hint_names_someone_else(
     gp_client, gp, other_gp, policy_v1
 ):
     reference = _decision_of(gp_client)
-    key = warm(gp_client)
+    key = warm_session(gp_client)
     session_store._hint_put(key, other_gp.pk)
     response = gp_client.get(reverse("triage:decision", args=[reference]))
     assert response.status_code == 200 and reference in response.content.decode()
@@ -171,7 +172,7 @@ def test_only_the_decision_page_names_a_reference():
 def test_the_start_page_and_a_new_check_read_the_version_in_effect_with_the_session(
     gp_client, policy_v1
 ):
-    warm(gp_client)
+    warm_session(gp_client)
     with CaptureQueriesContext(connection) as queries:
         assert gp_client.get(START).status_code == 200
     first = queries.captured_queries[0]["sql"]
@@ -190,7 +191,7 @@ def test_a_new_check_reads_the_version_in_effect_now_not_one_withdrawn(
 ):
     from policy.models import PolicyVersionWithdrawal
 
-    warm(gp_client)
+    warm_session(gp_client)
     PolicyVersionWithdrawal.objects.create(version=policy_v1, user=policy_admin, reason="Test")
     response = gp_client.post(reverse("triage:begin"), follow=True)
     assert "no version of the policy is in effect" in response.content.decode()

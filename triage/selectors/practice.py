@@ -149,13 +149,35 @@ def decision_get_for_practice(*, reference: str, practice: Practice, user=None) 
             row = cursor.fetchone()
     if row is None:
         raise Http404("No decision with that reference at your practice")
-    decision, its_practice, clinician, version, policy, correction, startback = rows.split(
-        row, _DECISION_PARTS(), using
+    *parts, startback = rows.split(row, _DECISION_PARTS(), using)
+    decision = decision_with_relations(*parts)
+    startback_latest_put(decision, startback)
+    return decision
+
+
+@functools.cache
+def decision_relation_parts() -> tuple[rows.Part, ...]:
+    """A decision row with what every page of one decision shows: its practice, clinician,
+    version (without its large fields) and policy, and the id of any correction. Read them
+    back with decision_with_relations (this page and the reviewer's decision page)."""
+    return (
+        rows.Part(Decision, "d"),
+        rows.Part(Practice, "p"),
+        rows.Part(get_user_model(), "u"),
+        rows.Part(PolicyVersion, "v", policy_version_light_fields()),
+        rows.Part(Policy, "pol"),
+        rows.Part(DecisionCorrection, "c", ("id", "decision_id")),
     )
+
+
+def decision_with_relations(
+    decision: Decision, practice, clinician, version, policy, correction
+) -> Decision:
+    """The instances of a row read with decision_relation_parts, linked as the ORM's
+    select_related would; the version made whole from memory."""
     # Whether it was entered in error (the correction's id only; the rest loads if it was).
     Decision.correction.related.set_cached_value(decision, correction)
-    startback_latest_put(decision, startback)
-    Decision.practice.field.set_cached_value(decision, its_practice)
+    Decision.practice.field.set_cached_value(decision, practice)
     Decision.clinician.field.set_cached_value(decision, clinician)
     PolicyVersion.policy.field.set_cached_value(version, policy)
     decision.policy_version = policy_version_whole(version)  # from memory
@@ -164,15 +186,7 @@ def decision_get_for_practice(*, reference: str, practice: Practice, user=None) 
 
 @functools.cache
 def _DECISION_PARTS() -> tuple[rows.Part, ...]:  # noqa: N802 (a constant, built once)
-    return (
-        rows.Part(Decision, "d"),
-        rows.Part(Practice, "p"),
-        rows.Part(get_user_model(), "u"),
-        rows.Part(PolicyVersion, "v", policy_version_light_fields()),
-        rows.Part(Policy, "pol"),
-        rows.Part(DecisionCorrection, "c", ("id", "decision_id")),
-        rows.Part(StartBackScore, "s"),
-    )
+    return (*decision_relation_parts(), rows.Part(StartBackScore, "s"))
 
 
 def decision_sql_for_user() -> str:
