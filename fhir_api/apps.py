@@ -2,11 +2,11 @@ from django.apps import AppConfig
 
 
 def _api_decision_sources(decision_ids: list[int]) -> dict[int, str]:
-    from fhir_api.selectors import api_submission_for_decisions
+    from fhir_api.selectors import api_client_names_for_decisions
 
     return {
-        decision_id: f"via API: {submission.client_name}"
-        for decision_id, submission in api_submission_for_decisions(decision_ids).items()
+        decision_id: f"via API: {client_name}"
+        for decision_id, client_name in api_client_names_for_decisions(decision_ids).items()
     }
 
 
