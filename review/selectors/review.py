@@ -270,16 +270,37 @@ def keyset_page(
 ) -> KeysetPage:
     """One page of `queryset` in `order`: page_size + 1 rows fetched, no COUNT, no OFFSET."""
     page_size = page_size or PAGE_SIZE
+    state, walk = keyset_walk(order, cursor)
+    after = state["v"] if state else None
+    if walk[0][0] == PRACTICE_NAME:
+        rows = _rows_by_practice(queryset, walk, after, page_size + 1)
+    else:
+        rows = list(keyset_rows(queryset, walk, after)[: page_size + 1])
+    return keyset_page_of(order, state, rows, page_size)
+
+
+def keyset_walk(order: Sequence[tuple[str, bool]], cursor: str) -> tuple[dict | None, list]:
+    """The cursor's state (None on the first page) and the order the rows are read in: `order`,
+    or its reverse when paging backwards."""
     state = _cursor_load(cursor, order)
     backwards = bool(state and state["b"])
-    walk = [(field, descending != backwards) for field, descending in order]
-    if walk[0][0] == PRACTICE_NAME:
-        rows = _rows_by_practice(queryset, walk, state["v"] if state else None, page_size + 1)
-    else:
-        rows_qs = queryset.order_by(*[f"{'-' if d else ''}{f}" for f, d in walk])
-        if state:
-            rows_qs = rows_qs.filter(_beyond(walk, state["v"]))
-        rows = list(rows_qs[: page_size + 1])
+    return state, [(field, descending != backwards) for field, descending in order]
+
+
+def keyset_rows(
+    queryset: QuerySet, walk: Sequence[tuple[str, bool]], after: Sequence | None
+) -> QuerySet:
+    """`queryset` in the order `walk`, from just after the values `after` (None: the start)."""
+    rows = queryset.order_by(*[f"{'-' if d else ''}{f}" for f, d in walk])
+    return rows.filter(_beyond(walk, after)) if after is not None else rows
+
+
+def keyset_page_of(
+    order: Sequence[tuple[str, bool]], state: dict | None, rows: list, page_size: int
+) -> KeysetPage:
+    """The page made of `rows` (up to page_size + 1, read in keyset_walk's order after the
+    cursor `state`), with its links to the pages before and after it."""
+    backwards = bool(state and state["b"])
     more = len(rows) > page_size
     rows = rows[:page_size]
     if backwards:

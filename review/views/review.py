@@ -15,6 +15,7 @@ from core.csv_cells import csv_lines
 from core.roles import REVIEWER, role_required
 from review.filters import DecisionFilter
 from review.forms.review import ReviewForm, SampleForm
+from review.selectors.decision_list import decision_list_page
 from review.selectors.practice import review_and_reply_history
 from review.selectors.review import (
     QUEUE_ORDER,
@@ -127,9 +128,8 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     sort = filterset.sort_key
     page, count = None, None
     if valid:
-        page = keyset_page(filterset.qs, order=SORTS[sort], cursor=request.GET.get("cursor", ""))
+        page, count = decision_list_page(filterset, cursor=request.GET.get("cursor", ""))
         decisions_linked(decisions_with_sources(page.rows), "review:detail")
-        count = count_capped(filterset.qs)
         if page.rows:
             _list_log(request, filterset, page)
     counts = worklist_counts()
