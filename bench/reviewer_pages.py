@@ -219,7 +219,8 @@ class Timer:
 
     # What the list and detail views call to read their rows, their count and the worklist
     # cards; each is timed in the page (wall, Python and SQL) by wrapping the view's import.
-    ROWS = ("keyset_page", "count_capped", "decisions_with_sources")
+    # decision_list_page reads the page and its capped count together (round 5).
+    ROWS = ("keyset_page", "count_capped", "decision_list_page", "decisions_with_sources")
     DETAIL = ("decision_get_for_review", "review_and_reply_history", "access_log_for_decision")
     WORKLISTS = ("worklist_counts",)
     ACCESS_LOG = ("access_event_record",)
