@@ -27,7 +27,7 @@ from policy.selectors import (
 from review.models import Review
 from triage.models import AccessEvent, Decision, DecisionCorrection, Practice, ReferralCheck
 from triage.selectors.practice import decision_relation_parts, decision_with_relations
-from triage.sources import decision_sources
+from triage.sources import decision_source_label
 
 PAGE_SIZE = 25
 ACCESS_LOG_LIMIT = 50
@@ -83,12 +83,15 @@ def decision_replaced_by() -> Subquery:
 
 
 def decision_list_for_review() -> QuerySet[Decision]:
-    """Every decision, with what the list shows and its latest verdict, in one query."""
+    """Every decision, with what the list shows, its latest verdict and how it was made
+    (`source`: "via API: <client name>", or "" for the web form), in one query."""
     return (
         Decision.objects.select_related("practice")
         .only(*LIST_FIELDS)
         .annotate(
-            latest_verdict=latest_review("verdict"), entered_in_error=decision_entered_in_error()
+            latest_verdict=latest_review("verdict"),
+            entered_in_error=decision_entered_in_error(),
+            source=decision_source_label(),
         )
     )
 
@@ -404,12 +407,3 @@ def worklist_counts() -> dict[str, tuple[int, bool]]:
     counts = {v: (n, False) for v, n in latest_verdict_counts().items()}
     counts["unreviewed"] = count_capped(Decision.objects.filter(~decision_reviewed()))
     return counts
-
-
-def decisions_with_sources(decisions: list[Decision]) -> list[Decision]:
-    """Set `source` ("via API: <client name>", or "" for the web form) on each decision, in
-    one query for the whole page (triage.sources; review must not import the API app)."""
-    sources = decision_sources(d.pk for d in decisions)
-    for decision in decisions:
-        decision.source = sources.get(decision.pk, "")
-    return decisions

@@ -25,7 +25,6 @@ from review.selectors.review import (
     decision_get_for_review,
     decision_list_for_review,
     decision_sample_for_month,
-    decisions_with_sources,
     keyset_page,
     unreviewed_queue,
     worklist_counts,
@@ -129,7 +128,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     page, count = None, None
     if valid:
         page, count = decision_list_page(filterset, cursor=request.GET.get("cursor", ""))
-        decisions_linked(decisions_with_sources(page.rows), "review:detail")
+        decisions_linked(page.rows, "review:detail")
         if page.rows:
             _list_log(request, filterset, page)
     counts = worklist_counts()
@@ -239,7 +238,7 @@ def review_create(request: HttpRequest, reference: str) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Unreviewed decisions, oldest first."""
     page = keyset_page(unreviewed_queue(), order=QUEUE_ORDER, cursor=request.GET.get("cursor", ""))
-    decisions_linked(decisions_with_sources(page.rows), "review:detail")
+    decisions_linked(page.rows, "review:detail")
     return render(request, "review/queue.html", {"page": page, **_pagination(request.GET, page)})
 
 
@@ -254,7 +253,7 @@ def audit_sample(request: HttpRequest) -> HttpResponse:
         this_month = timezone.localdate().replace(day=1)
         month = cleaned.get("month") or (this_month - datetime.timedelta(days=1)).replace(day=1)
         size = cleaned.get("size") or settings.AUDIT_SAMPLE_SIZE
-        sample = decisions_with_sources(list(decision_sample_for_month(month=month, size=size)))
+        sample = decision_sample_for_month(month=month, size=size)
         decisions_linked(sample, "review:detail")
     return render(
         request,

@@ -90,6 +90,7 @@ def shown(page) -> list:
             sorted(d.get_deferred_fields()),
             d.latest_verdict,
             d.entered_in_error,
+            d.source,
             (d.practice.pk, d.practice.name, d.practice.ods_code),
         )
         for d in page.rows

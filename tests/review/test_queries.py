@@ -35,14 +35,14 @@ def test_list_uses_a_fixed_number_of_queries_however_many_decisions_and_reviews(
     assert queries_for(reviewer_client, url, {"reviewed": "yes", "sort": "practice"}) == (
         filtered_five
     )
-    # The session with the user, the page with its capped count (one round trip), its sources
-    # ("via API"), the access log's chained append (lock and tail, then insert), the worklists
+    # The session with the user, the page (with its sources, "via API") and its capped count in
+    # one round trip, the access log's chained append (lock and tail, then insert), the worklists
     # (the review chain's head, the unreviewed count) and the four select lists of the filters
     # in one query.
-    assert with_five == 8
+    assert with_five == 7
     # Sorted by practice: the practices in name order, then each one's rows (two practices
     # here), then the capped count on its own.
-    assert filtered_five == 11
+    assert filtered_five == 10
 
 
 def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_reviews(
