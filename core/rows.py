@@ -64,8 +64,17 @@ def instance(
     for index, expression, functions in _converters(model, key, db):
         for function in functions:
             values[index] = function(values[index], expression, connection)
-    attnames = [field.attname for field in _fields(model, key)]
-    return model.from_db(db, attnames, values)
+    return model.from_db(db, _attnames(model, key), values)
+
+
+@functools.cache
+def _attnames(model: type[Model], names: tuple[str, ...] | None) -> list[str]:
+    return [field.attname for field in _fields(model, names)]
+
+
+@functools.cache
+def _pk_index(model: type[Model], names: tuple[str, ...] | None) -> int:
+    return _attnames(model, names).index(model._meta.pk.attname)
 
 
 @dataclass(frozen=True)
@@ -90,9 +99,7 @@ def split(row: Sequence[Any], parts: Sequence[Part], db: str) -> list[Model | No
     for part in parts:
         end = start + width(part.model, part.names)
         values = row[start:end]
-        pk_index = [f.attname for f in _fields(part.model, part.names)].index(
-            part.model._meta.pk.attname
-        )
+        pk_index = _pk_index(part.model, part.names)
         found.append(
             None if values[pk_index] is None else instance(part.model, db, values, part.names)
         )
@@ -218,6 +225,21 @@ def compiled_parts(compiled: Compiled, parts: Sequence[Part], **values: Any) -> 
     """The rows of a compiled select_related() query, each split into its models' instances
     (`split`); the query must select exactly each part's fields, in model order, part after
     part, which is checked, so a query whose columns change fails loudly at its first use."""
+    return parts_of(compiled, parts, compiled.rows(**values))
+
+
+def parts_of(
+    compiled: Compiled, parts: Sequence[Part], found: Sequence[Sequence[Any]]
+) -> list[list]:
+    """Rows `compiled` returned (however they were fetched), split as compiled_parts splits
+    them, with the same check."""
+    using = parts_checked(compiled, parts)
+    return [split(row, parts, using) for row in found]
+
+
+def parts_checked(compiled: Compiled, parts: Sequence[Part]) -> str:
+    """The database `compiled` reads, once it is checked to select exactly `parts`' fields, in
+    model order, part after part (ImproperlyConfigured otherwise)."""
     expected = tuple(
         field.attname
         for part in parts
@@ -225,5 +247,19 @@ def compiled_parts(compiled: Compiled, parts: Sequence[Part], **values: Any) -> 
     )
     if compiled.selected != expected:
         raise ImproperlyConfigured(f"{compiled.sql} does not select {expected}")
-    using = router.db_for_read(compiled.model)
-    return [split(row, parts, using) for row in compiled.rows(**values)]
+    return router.db_for_read(compiled.model)
+
+
+def read_together(*reads: tuple[Compiled, dict[str, Any]]) -> list[list[tuple]]:
+    """Each compiled query's rows, for its placeholders' values, from one round trip to
+    PostgreSQL (the statements run in order; the connection of the first one's model)."""
+    using = router.db_for_read(reads[0][0].model)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "; ".join(compiled.sql for compiled, _ in reads),
+            [param for compiled, values in reads for param in compiled.params_for(**values)],
+        )
+        found = [cursor.fetchall()]
+        while cursor.nextset():
+            found.append(cursor.fetchall())
+    return found

@@ -14,9 +14,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db import connections, models, router
+from django.db import models
 
-from core.rows import Compiled, Equal
+from core.rows import Compiled, Equal, read_together
 from review.selectors import review as reads
 from review.selectors.review import (
     PRACTICE_NAME,
@@ -106,17 +106,8 @@ def decision_list_page(
     queries = _queries((filters.key, tuple(walk), after is not None, page_size, cap), build)
     values = {name: real for name, (_, real) in filters.sent.items()}
     cursor_values = dict(zip(cursor_stand_ins, after or (), strict=True))
-    using = router.db_for_read(Decision)
-    with connections[using].cursor() as db:
-        db.execute(
-            f"{queries.rows.sql}; {queries.count.sql}",
-            [
-                *queries.rows.params_for(**values, **cursor_values),
-                *queries.count.params_for(**values),
-            ],
-        )
-        found = db.fetchall()
-        db.nextset()
-        (n,) = db.fetchone()
+    found, [(n,)] = read_together(
+        (queries.rows, {**values, **cursor_values}), (queries.count, values)
+    )
     page = keyset_page_of(order, state, queries.rows.models_of(found), page_size)
     return page, (min(n, cap), n > cap)

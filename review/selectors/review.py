@@ -25,6 +25,7 @@ from policy.selectors import (
     policy_version_heavy_fields,
 )
 from review.models import Review
+from review.selectors.practice import review_and_reply_history_of, review_and_reply_reads
 from triage.models import AccessEvent, Decision, DecisionCorrection, Practice, ReferralCheck
 from triage.selectors.practice import decision_relation_parts, decision_with_relations
 from triage.sources import decision_source_label
@@ -139,11 +140,36 @@ def access_log_for_decision(*, decision: Decision, limit: int = ACCESS_LOG_LIMIT
     Only what the log shows is read (when, what, and who), by SQL compiled once per limit:
     every view of a decision reads its log, up to 51 events with their users.
     """
-    events = []
-    for event, user in rows.compiled_parts(
-        _access_log(limit), ACCESS_LOG_PARTS, decision=decision.pk
-    ):
-        event.user = user
+    return _access_log_of(_access_log(limit).rows(decision=decision.pk), limit)
+
+
+def decision_history_and_access_log(
+    *, decision: Decision, limit: int = ACCESS_LOG_LIMIT
+) -> tuple[list, list, bool]:
+    """(review_and_reply_history, *access_log_for_decision) for the decision page: its three
+    reads compiled once and sent in one round trip."""
+    reviews, replies, events = rows.read_together(
+        *review_and_reply_reads(decision=decision), (_access_log(limit), {"decision": decision.pk})
+    )
+    return (
+        review_and_reply_history_of(decision, reviews, replies),
+        *_access_log_of(events, limit),
+    )
+
+
+def _access_log_of(found: list[tuple], limit: int) -> tuple[list[AccessEvent], bool]:
+    """The events (the first `limit`) of rows _access_log(limit) returned, each with its user,
+    and whether there were more. A user who made several of them is one instance: most of a
+    decision's log is the same few reviewers."""
+    using = rows.parts_checked(_access_log(limit), ACCESS_LOG_PARTS)
+    event_part, user_part = ACCESS_LOG_PARTS
+    width = rows.width(AccessEvent, event_part.names)
+    events, users = [], {}
+    for row in found:
+        (event,) = rows.split(row[:width], [event_part], using)
+        if event.user_id not in users:
+            (users[event.user_id],) = rows.split(row[width:], [user_part], using)
+        event.user = users[event.user_id]
         events.append(event)
     return events[:limit], len(events) > limit
 

@@ -16,13 +16,12 @@ from core.roles import REVIEWER, role_required
 from review.filters import DecisionFilter
 from review.forms.review import ReviewForm, SampleForm
 from review.selectors.decision_list import decision_list_page
-from review.selectors.practice import review_and_reply_history
 from review.selectors.review import (
     QUEUE_ORDER,
     SORTS,
-    access_log_for_decision,
     count_capped,
     decision_get_for_review,
+    decision_history_and_access_log,
     decision_list_for_review,
     decision_sample_for_month,
     keyset_page,
@@ -156,8 +155,7 @@ def decision_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpResponse:
-    log, log_truncated = access_log_for_decision(decision=decision)
-    history = review_and_reply_history(decision=decision)
+    history, log, log_truncated = decision_history_and_access_log(decision=decision)
     reviews = sorted(
         (item["row"] for item in history if item["kind"] == "review"),
         key=lambda review: review.sequence,

@@ -73,3 +73,61 @@ def test_the_access_log_is_the_latest_events_with_who_and_what(make_decision, re
     ]
     few, truncated = access_log_for_decision(decision=other)
     assert [e.user.username for e in few] == ["reviewer"] and not truncated
+
+
+def test_the_history_and_the_log_are_what_the_orm_reads_in_one_round_trip(
+    make_decision, make_review, reviewer, gp
+):
+    import uuid
+
+    from review.selectors.review import decision_history_and_access_log
+    from review.services.replies import practice_reply_record
+
+    decision, other = make_decision(), make_decision()
+    make_review(decision, "agree")
+    make_review(decision, "more_information", note="Which level?")
+    practice_reply_record(
+        decision=decision, author=gp, text="L4 to L5", submission_key=uuid.uuid4()
+    )
+    make_review(decision, "disagree")
+    make_review(other, "refer_ifr")
+    for i in range(4):
+        access_event_record(user=gp if i % 2 else reviewer, action="view", decision=decision)
+
+    decision_history_and_access_log(decision=decision)  # compiled
+    with CaptureQueriesContext(connection) as captured:
+        history, log, truncated = decision_history_and_access_log(decision=decision)
+        [(i["row"].decision.reference, getattr(i["row"], "reviewer", None)) for i in history]
+        [getattr(i["row"], "notification", None) for i in history if i["kind"] == "review"]
+        [(e.user.username, e.get_action_display()) for e in log]
+    assert len(captured.captured_queries) == 1
+
+    reviews = list(
+        decision.reviews.select_related("reviewer", "notification").order_by("-sequence")
+    )
+    replies = list(decision.practice_replies.select_related("author").order_by("-sequence"))
+    expected = sorted(
+        [("review", r) for r in reviews] + [("reply", r) for r in replies],
+        key=lambda item: item[1].created_at,
+        reverse=True,
+    )
+    assert [(i["kind"], fields(i["row"])) for i in history] == [
+        (kind, fields(row)) for kind, row in expected
+    ]
+    for item, (kind, row) in zip(history, expected, strict=True):
+        assert item["row"].decision is decision
+        assert item["at"] == row.created_at
+        if kind == "review":
+            assert fields(item["row"].reviewer) == fields(row.reviewer)
+            notification = getattr(row, "notification", None)
+            shown = getattr(item["row"], "notification", None)
+            assert (shown and fields(shown)) == (notification and fields(notification))
+        else:
+            assert fields(item["row"].author) == fields(row.author)
+    assert [(e.pk, e.user.username) for e in log] == [
+        (e.pk, e.user.username)
+        for e in AccessEvent.objects.filter(decision=decision).order_by("-at", "-id")
+    ]
+    assert not truncated
+    assert [i["kind"] for i in history] == ["review", "reply", "review", "review"]
+    assert history[2]["row"].notification.pk  # the request for more information's email

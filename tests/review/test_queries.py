@@ -60,9 +60,10 @@ def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_review
     )
     # The session with the user, the decision with its practice, GP, version, policy and
     # correction (one join), the access log's chained append (lock and tail, then insert), the
-    # access log shown, reviews with their notifications, replies, STarT Back scores, the link to
-    # the decision before, the decision's source ("via API"), the version in effect.
-    assert with_five == 11
+    # reviews with their notifications, the replies and the access log shown (one round trip),
+    # STarT Back scores, the link to the decision before, the decision's source ("via API"),
+    # the version in effect.
+    assert with_five == 9
 
 
 def test_dashboards_use_a_fixed_number_of_queries_however_many_decisions_and_practices(
