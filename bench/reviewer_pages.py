@@ -221,7 +221,13 @@ class Timer:
     # cards; each is timed in the page (wall, Python and SQL) by wrapping the view's import.
     # decision_list_page reads the page and its capped count together (round 5).
     ROWS = ("keyset_page", "count_capped", "decision_list_page", "decisions_with_sources")
-    DETAIL = ("decision_get_for_review", "review_and_reply_history", "access_log_for_decision")
+    # decision_history_and_access_log reads the history and the access log together (round 5).
+    DETAIL = (
+        "decision_get_for_review",
+        "review_and_reply_history",
+        "access_log_for_decision",
+        "decision_history_and_access_log",
+    )
     WORKLISTS = ("worklist_counts",)
     ACCESS_LOG = ("access_event_record",)
 
