@@ -43,6 +43,11 @@ def search_parse(raw: str) -> tuple[str, str]:
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
+def _hashable(value):
+    """A field's raw value (a date input sends a list of its boxes) as a key part."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 class DecisionFilterForm(forms.Form):
     """Base form of review.filters.DecisionFilter: cross-field checks and the layout.
 
@@ -88,17 +93,20 @@ class DecisionFilterForm(forms.Form):
         )
 
     def fragment_key(self) -> tuple | None:
-        """Unbound, the markup depends only on the fields' choices (nhsuk.form_body keeps it):
-        the select lists are read on every request, so a new practice or user makes a new key.
-        A bound form shows what was typed and its errors, and is rendered every time."""
-        if self.is_bound:
+        """The markup depends only on the fields' choices and, bound, on what was sent for each
+        field (nhsuk.form_body keeps it): the select lists are read on every request, so a new
+        practice or user makes a new key. A valid bound form shows no errors, only the values
+        sent, so paging through a filtered list renders its form once. A search (it may be an
+        NHS number) or a form with errors is rendered every time, and never kept."""
+        if self.is_bound and (self.data.get("q") or not self.is_valid()):
             return None
         choices = (
             (name, tuple(field.choices))
             for name, field in self.fields.items()
             if isinstance(field, forms.ChoiceField)
         )
-        return ("review-filters", tuple(self.fields), *choices)
+        sent = tuple(_hashable(self[name].data) for name in self.fields) if self.is_bound else ()
+        return ("review-filters", tuple(self.fields), *choices, sent)
 
     def clean_q(self) -> tuple[str, str] | None:
         raw = (self.cleaned_data.get("q") or "").strip()
