@@ -75,15 +75,17 @@ def _queries(key: tuple, build) -> ListQueries:
 def decision_list_page(
     filterset: "DecisionFilter", *, cursor: str = ""
 ) -> tuple[KeysetPage, tuple[int, bool]]:
-    """The valid `filterset`'s page after `cursor` (keyset_page) and its capped count
-    (count_capped): the same rows, instances and count as those give for `filterset.qs`."""
+    """decision_list_for_review() filtered by the valid `filterset`: its page after `cursor`
+    (keyset_page) and its capped count (count_capped), the same rows, instances and count as
+    those give. The filterset's own queryset is not read."""
     order = SORTS[filterset.sort_key]
     page_size, cap = reads.PAGE_SIZE, reads.COUNT_CAP  # read when called (tests change them)
     filters = filterset.compiled_filters()
     if filters is None or order[0][0] == PRACTICE_NAME:
         # Sorted by practice, the page is read practice by practice (_rows_by_practice).
-        page = keyset_page(filterset.qs, order=order, cursor=cursor, page_size=page_size)
-        return page, count_capped(filterset.qs, cap=cap)
+        filtered = filterset.filter_values(decision_list_for_review(), filterset.cleaned_values())
+        page = keyset_page(filtered, order=order, cursor=cursor, page_size=page_size)
+        return page, count_capped(filtered, cap=cap)
     state, walk = keyset_walk(order, cursor)
     after = state["v"] if state else None
     cursor_stand_ins = (

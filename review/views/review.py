@@ -22,7 +22,6 @@ from review.selectors.review import (
     count_capped,
     decision_get_for_review,
     decision_history_and_access_log,
-    decision_list_for_review,
     decision_sample_for_month,
     keyset_page,
     unreviewed_queue,
@@ -121,7 +120,8 @@ def _list_log(request: HttpRequest, filterset: DecisionFilter, page) -> None:
 @require_GET
 def decision_list(request: HttpRequest) -> HttpResponse:
     """Every decision, filtered, searched and sorted; keyset pages with previous/next links."""
-    filterset = DecisionFilter(request.GET or None, queryset=decision_list_for_review())
+    # decision_list_page reads decision_list_for_review(), not the filterset's queryset.
+    filterset = DecisionFilter(request.GET or None)
     valid = not filterset.is_bound or filterset.is_valid()
     sort = filterset.sort_key
     page, count = None, None
