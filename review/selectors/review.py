@@ -7,7 +7,7 @@ the same with a thousand decisions or a million.
 import datetime
 import functools
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -269,25 +269,65 @@ def _rows_by_practice(
     decisions are read from the (practice, -sequence) index until the page is full: usually
     one or two short index scans.
     """
-    (_, names_descending), (sequence_field, sequence_descending) = walk
+
+    def read(pks: list[int], after_sequence, count: int) -> list:
+        return list(practice_rows(queryset, walk, pks, after_sequence)[:count])
+
+    return rows_by_practice(practice_names(), walk, after, limit, read)
+
+
+def practice_names(found: Sequence[tuple[int, str]] | None = None) -> dict[str, list[int]]:
+    """{practice name: the ids of the practices with that name}, in name order, from the rows
+    of practices_by_name() (read now if `found` is not given)."""
     names: dict[str, list[int]] = {}
-    for pk, name in Practice.objects.order_by("name", "pk").values_list("pk", "name"):
+    for pk, name in practices_by_name().rows() if found is None else found:
         names.setdefault(name, []).append(pk)
+    return names
+
+
+@functools.cache
+def practices_by_name() -> rows.Compiled:
+    """Every practice's id and name in name order, compiled once (core.rows.Compiled)."""
+    return rows.Compiled(Practice.objects.order_by("name", "pk").values_list("pk", "name"))
+
+
+def practice_rows(
+    queryset: QuerySet, walk: Sequence[tuple[str, bool]], pks: Sequence, after_sequence
+) -> QuerySet:
+    """`queryset`'s rows at the practices `pks` in the walk's sequence order, after the
+    sequence `after_sequence` (None: from the first)."""
+    (_, _), (sequence_field, sequence_descending) = walk
+    in_practice = queryset.filter(practice_id__in=pks).order_by(
+        f"{'-' if sequence_descending else ''}{sequence_field}"
+    )
+    if after_sequence is None:
+        return in_practice
+    beyond = "lt" if sequence_descending else "gt"
+    return in_practice.filter(**{f"{sequence_field}__{beyond}": after_sequence})
+
+
+def rows_by_practice(
+    names: dict[str, list[int]],
+    walk: Sequence[tuple[str, bool]],
+    after: Sequence | None,
+    limit: int,
+    read: Callable[[list[int], Any, int], list],
+) -> list:
+    """The walk of _rows_by_practice over `names` (practice_names), reading at most `count`
+    rows of the practices `pks` after a sequence (or None) with `read(pks, sequence, count)`."""
+    (_, names_descending), _ = walk
     ordered = sorted(names, reverse=names_descending)
+    start_name = start_sequence = None
     if after is not None:
         start_name, start_sequence = after
         ordered = [n for n in ordered if (n <= start_name if names_descending else n >= start_name)]
-    rows: list = []
-    sequence_order = f"{'-' if sequence_descending else ''}{sequence_field}"
+    found: list = []
     for name in ordered:
-        in_practice = queryset.filter(practice_id__in=names[name]).order_by(sequence_order)
-        if after is not None and name == start_name:
-            beyond = "lt" if sequence_descending else "gt"
-            in_practice = in_practice.filter(**{f"{sequence_field}__{beyond}": start_sequence})
-        rows += list(in_practice[: limit - len(rows)])
-        if len(rows) >= limit:
+        after_sequence = start_sequence if after is not None and name == start_name else None
+        found += read(names[name], after_sequence, limit - len(found))
+        if len(found) >= limit:
             break
-    return rows
+    return found
 
 
 def keyset_page(

@@ -14,6 +14,7 @@ from review.selectors.decision_list import decision_list_page
 from review.selectors.review import SORTS, count_capped, decision_list_for_review, keyset_page
 from tests.conftest import VALID_NHS_NUMBERS, make_user
 from tests.review.conftest import days_ago
+from triage.models import Practice
 from triage.services.corrections import decision_correct
 
 COMBINATIONS = [
@@ -39,14 +40,19 @@ COMBINATIONS = [
     "&date_to_day={to_day}&date_to_month={to_month}&date_to_year={to_year}&reviewed=no",
     "condition=spondylolisthesis",  # compiled by the ORM (JSON containment)
     "sort=practice&outcome=not_routinely_commissioned",  # read practice by practice
+    "sort=practice",
+    "sort=-practice&reviewed=yes",
+    f"sort=-practice&q={VALID_NHS_NUMBERS[0]}",
 ]
 
 
 @pytest.fixture
-def decisions(make_decision, make_review, other_gp, gp, reviewer):
-    """Fourteen decisions over ten days at two practices, with reviews, a correction, two
-    decisions made at the same moment, and two patients searched for."""
-    made = []
+def decisions(make_decision, make_review, other_gp, gp, reviewer, practice):
+    """Seventeen decisions over ten days at three practices, two of them with the same name,
+    with reviews, a correction, decisions made at the same moment, and patients searched for."""
+    namesake = Practice.objects.create(ods_code="C81099", name=practice.name)
+    namesake_gp = make_user("namesakegp", "GP", namesake)
+    made = [make_decision(user=namesake_gp, created_at=days_ago(i, 11)) for i in range(3)]
     for i in range(14):
         made.append(
             make_decision(
@@ -152,15 +158,14 @@ def test_the_page_and_its_count_are_one_round_trip(decisions):
 
 
 def test_nothing_kept_holds_a_searched_nhs_number_or_reference(decisions):
-    decision_list._kept.clear()
+    decision_list._kept_queries.clear()
     nhs_number, reference = VALID_NHS_NUMBERS[2], decisions[5].reference
     for query in (f"q={nhs_number}", f"q={reference}", f"q={nhs_number}&reviewed=yes"):
         page, _ = decision_list_page(filterset_for(query))
         assert page.rows
-    kept = repr(list(decision_list._kept.items()))
-    for queries in decision_list._kept.values():
-        kept += queries.rows.sql + repr(queries.rows.params)
-        kept += queries.count.sql + repr(queries.count.params)
+    kept = repr(list(decision_list._kept_queries))
+    for compiled in decision_list._kept_queries.values():
+        kept += compiled.sql + repr(compiled.params)
     assert nhs_number not in kept
     assert reference not in kept
 

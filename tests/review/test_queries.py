@@ -40,9 +40,9 @@ def test_list_uses_a_fixed_number_of_queries_however_many_decisions_and_reviews(
     # (the review chain's head, the unreviewed count) and the four select lists of the filters
     # in one query.
     assert with_five == 7
-    # Sorted by practice: the practices in name order, then each one's rows (two practices
-    # here), then the capped count on its own.
-    assert filtered_five == 10
+    # Sorted by practice: the practices in name order with the capped count (one round trip),
+    # then each one's rows (two practices here).
+    assert filtered_five == 9
 
 
 def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_reviews(
