@@ -26,8 +26,16 @@ from policy.selectors import (
 )
 from review.models import Review
 from review.selectors.practice import review_and_reply_history_of, review_and_reply_reads
-from triage.models import AccessEvent, Decision, DecisionCorrection, Practice, ReferralCheck
+from triage.models import (
+    AccessEvent,
+    Decision,
+    DecisionCorrection,
+    Practice,
+    ReferralCheck,
+    StartBackScore,
+)
 from triage.selectors.practice import decision_relation_parts, decision_with_relations
+from triage.services.startback import startback_latest_put
 from triage.sources import decision_source_label
 
 PAGE_SIZE = 25
@@ -109,7 +117,63 @@ def decision_get_for_review(*, reference: str) -> Decision:
     return decision_with_relations(*found[0])
 
 
+@dataclass(frozen=True)
+class DecisionForReview:
+    """A decision as its reviewer's page shows it (decision_for_review_page)."""
+
+    decision: Decision
+    # The content hash of the decision before it in the chain (None when there is none).
+    previous_hash: str | None
+    # How it was made: "via API: <client name>", or "" for the web form.
+    source: str
+
+
+def decision_for_review_page(*, reference: str) -> DecisionForReview:
+    """decision_get_for_review with what its page shows of other rows: the content hash of the
+    decision before it (the chain link the page checks), how it was made, and its latest STarT
+    Back score (kept with it: triage.services.startback.startback_latest), all by SQL compiled
+    once and sent in one round trip."""
+    found, previous, source, startback = rows.read_together(
+        *((compiled(), {"reference": reference}) for compiled in _REVIEW_PAGE_READS)
+    )
+    if not found:
+        raise Http404("No decision with that reference")
+    decision = decision_with_relations(
+        *rows.parts_of(_decision_for_review(), decision_relation_parts(), found)[0]
+    )
+    scores = _startback_of().models_of(startback)
+    for score in scores:
+        score.decision = decision  # as decision.startback_scores links it
+    startback_latest_put(decision, scores[0] if scores else None)
+    return DecisionForReview(
+        decision=decision,
+        previous_hash=previous[0][0] if previous else None,
+        source=source[0][0] if source else "",
+    )
+
+
 _REFERENCE = "FT-COMPILED-ONLY"  # placeholder for a reference (core.rows.Compiled)
+
+
+@functools.cache
+def _previous_hash() -> rows.Compiled:
+    sequence = Decision.objects.filter(reference=_REFERENCE).values("sequence")[:1]
+    before = Decision.objects.filter(sequence=Subquery(sequence) - 1)
+    return rows.Compiled(before.values_list("content_hash").order_by(), reference=_REFERENCE)
+
+
+@functools.cache
+def _source_of() -> rows.Compiled:
+    labelled = Decision.objects.filter(reference=_REFERENCE).annotate(
+        source=decision_source_label()
+    )
+    return rows.Compiled(labelled.values_list("source").order_by(), reference=_REFERENCE)
+
+
+@functools.cache
+def _startback_of() -> rows.Compiled:
+    scores = StartBackScore.objects.filter(decision__reference=_REFERENCE).order_by("-sequence")
+    return rows.Compiled(scores[:1], reference=_REFERENCE)
 
 
 @functools.cache
@@ -127,6 +191,10 @@ def _decision_for_review() -> rows.Compiled:
         .filter(reference=_REFERENCE)[:1]
     )
     return rows.Compiled(found, reference=_REFERENCE)
+
+
+# decision_for_review_page's reads, in the order it sends them.
+_REVIEW_PAGE_READS = (_decision_for_review, _previous_hash, _source_of, _startback_of)
 
 
 def review_history(*, decision: Decision) -> list[Review]:

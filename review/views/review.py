@@ -19,8 +19,9 @@ from review.selectors.decision_list import decision_list_page
 from review.selectors.review import (
     QUEUE_ORDER,
     SORTS,
+    DecisionForReview,
     count_capped,
-    decision_get_for_review,
+    decision_for_review_page,
     decision_history_and_access_log,
     decision_sample_for_month,
     keyset_page,
@@ -37,7 +38,6 @@ from triage.nhs_number import nhs_number_format
 from triage.presentation import decision_context, decisions_linked, startback_context
 from triage.services.access import access_event_record, nhs_number_search_hash
 from triage.services.impact import impact_decision_today
-from triage.sources import decision_source
 
 # Column headings that sort the list, and the order a first click gives.
 SORTABLE_COLUMNS = (
@@ -154,7 +154,8 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpResponse:
+def _detail(request: HttpRequest, found: DecisionForReview, form: ReviewForm) -> HttpResponse:
+    decision = found.decision
     history, log, log_truncated = decision_history_and_access_log(decision=decision)
     reviews = sorted(
         (item["row"] for item in history if item["kind"] == "review"),
@@ -169,8 +170,8 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
             "back": request.GET.get("back", "")[:2000],
             **decision_context(decision, nhs_number=nhs_number_format(decision.nhs_number)),
             **startback_context(decision, offer=False),
-            "integrity": decision_verify(decision=decision),
-            "source": decision_source(decision.pk),
+            "integrity": decision_verify(decision=decision, previous_hash=found.previous_hash),
+            "source": found.source,
             "today": impact_decision_today(decision=decision),
             "reviews": reviews,
             "history": history,
@@ -192,9 +193,9 @@ def _review_form(decision: Decision, data=None) -> ReviewForm:
 @require_GET
 def decision_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """What was decided, for whom, under which policy, on which answers; and is it intact."""
-    decision = decision_get_for_review(reference=reference)
-    access_event_record(user=request.user, action=AccessEvent.Action.VIEW, decision=decision)
-    return _detail(request, decision, _review_form(decision))
+    found = decision_for_review_page(reference=reference)
+    access_event_record(user=request.user, action=AccessEvent.Action.VIEW, decision=found.decision)
+    return _detail(request, found, _review_form(found.decision))
 
 
 def back_to_list(request: HttpRequest) -> str:
@@ -209,7 +210,8 @@ def back_to_list(request: HttpRequest) -> str:
 @role_required(REVIEWER)
 @require_POST
 def review_create(request: HttpRequest, reference: str) -> HttpResponse:
-    decision = decision_get_for_review(reference=reference)
+    found = decision_for_review_page(reference=reference)
+    decision = found.decision
     form = _review_form(decision, request.POST)
     if form.is_valid():
         try:
@@ -228,7 +230,7 @@ def review_create(request: HttpRequest, reference: str) -> HttpResponse:
             if created:
                 messages.success(request, f"Verdict recorded: {review.get_verdict_display()}")
             return redirect("review:detail", reference=decision.reference)
-    return _detail(request, decision, form)
+    return _detail(request, found, form)
 
 
 @role_required(REVIEWER)

@@ -131,3 +131,57 @@ def test_the_history_and_the_log_are_what_the_orm_reads_in_one_round_trip(
     assert not truncated
     assert [i["kind"] for i in history] == ["review", "reply", "review", "review"]
     assert history[2]["row"].notification.pk  # the request for more information's email
+
+
+def _startback(agree: set[int]) -> dict:
+    from policy.engine.startback import AGREE_DISAGREE, BOTHERSOME, ITEM_COUNT
+
+    return {
+        item: (AGREE_DISAGREE[0] if item in agree else AGREE_DISAGREE[1])
+        if item < ITEM_COUNT
+        else BOTHERSOME[0]
+        for item in range(1, ITEM_COUNT + 1)
+    }
+
+
+def test_the_page_reads_the_link_source_and_score_the_orm_reads_in_one_round_trip(
+    make_decision, gp
+):
+    from review.selectors.review import decision_for_review_page
+    from review.services.verify import decision_verify
+    from triage.services.startback import startback_latest, startback_score_record
+    from triage.sources import decision_source
+
+    first, second = make_decision(), make_decision()
+    for agree in ({1}, {1, 2, 3}):
+        startback_score_record(decision=second, user=gp, responses=_startback(agree))
+    decision_for_review_page(reference=second.reference)  # compiled
+    for made in (first, second):
+        with CaptureQueriesContext(connection) as captured:
+            found = decision_for_review_page(reference=made.reference)
+            latest = startback_latest(found.decision)
+        assert len(captured.captured_queries) == 1
+        assert fields(found.decision) == fields(Decision.objects.get(pk=made.pk))
+        assert found.source == decision_source(made.pk) == ""
+        expected_link = Decision.objects.filter(sequence=made.sequence - 1).first()
+        assert found.previous_hash == (expected_link and expected_link.content_hash)
+        assert decision_verify(decision=found.decision, previous_hash=found.previous_hash) == (
+            decision_verify(decision=Decision.objects.get(pk=made.pk))
+        )
+        expected = made.startback_scores.order_by("-sequence").first()
+        assert (latest and fields(latest)) == (expected and fields(expected))
+        if latest is not None:
+            assert latest.decision is found.decision
+    assert found.previous_hash == first.content_hash
+    assert latest.total == 3
+
+
+def test_the_first_decision_has_no_decision_before_it(make_decision):
+    from review.selectors.review import decision_for_review_page
+    from review.services.verify import decision_verify
+
+    made = make_decision()
+    assert made.sequence == 1
+    found = decision_for_review_page(reference=made.reference)
+    assert found.previous_hash is None
+    assert decision_verify(decision=found.decision, previous_hash=None).link_ok

@@ -58,12 +58,12 @@ def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_review
     assert queries_for(reviewer_client, reverse("review:detail", args=[more[-1].reference])) == (
         with_five
     )
-    # The session with the user, the decision with its practice, GP, version, policy and
-    # correction (one join), the access log's chained append (lock and tail, then insert), the
-    # reviews with their notifications, the replies and the access log shown (one round trip),
-    # STarT Back scores, the link to the decision before, the decision's source ("via API"),
-    # the version in effect.
-    assert with_five == 9
+    # The session with the user; the decision with its practice, GP, version, policy and
+    # correction, the link to the decision before, its source ("via API") and its latest STarT
+    # Back score (one round trip); the access log's chained append (lock and tail, then
+    # insert); the reviews with their notifications, the replies and the access log shown (one
+    # round trip); the version in effect.
+    assert with_five == 6
 
 
 def test_dashboards_use_a_fixed_number_of_queries_however_many_decisions_and_practices(
