@@ -224,9 +224,11 @@ class Timer:
     # cards; each is timed in the page (wall, Python and SQL) by wrapping the view's import.
     # decision_list_page reads the page and its capped count together (round 5).
     ROWS = ("keyset_page", "count_capped", "decision_list_page", "decisions_with_sources")
-    # decision_history_and_access_log reads the history and the access log together (round 5).
+    # Round 5: decision_for_review_page reads the decision with its chain link, source and
+    # STarT Back score; decision_history_and_access_log the history and the access log.
     DETAIL = (
         "decision_get_for_review",
+        "decision_for_review_page",
         "review_and_reply_history",
         "access_log_for_decision",
         "decision_history_and_access_log",
