@@ -30,7 +30,12 @@ def form_body_render(form: forms.BaseForm) -> SafeString:
 
 
 def form_body(form: forms.BaseForm) -> SafeString:
-    """The form's inside, from memory when its `fragment_key()` names markup already made."""
+    """The form's inside, from memory when its `fragment_key()` names markup already made.
+
+    A form whose markup is kept with a stand-in for one value that must not be kept (a search
+    the reviewer typed) also has `fragment_form()`, the form to render for the key (with the
+    stand-in), and `fragment_fill(html)`, the kept markup with the real value put back, or None
+    when it cannot be put back exactly (then the form itself is rendered)."""
     key_of = getattr(form, "fragment_key", None)
     key = key_of() if key_of is not None else None
     if key is None:
@@ -39,13 +44,17 @@ def form_body(form: forms.BaseForm) -> SafeString:
         html = _kept.get(key)
         if html is not None:
             _kept.move_to_end(key)
-            return html
-    html = form_body_render(form)
-    with _lock:
-        _kept[key] = html
-        while len(_kept) > SIZE:
-            _kept.popitem(last=False)
-    return html
+    if html is None:
+        html = form_body_render(getattr(form, "fragment_form", lambda: form)())
+        with _lock:
+            _kept[key] = html
+            while len(_kept) > SIZE:
+                _kept.popitem(last=False)
+    fill = getattr(form, "fragment_fill", None)
+    if fill is None:
+        return html
+    filled = fill(html)
+    return filled if filled is not None else form_body_render(form)
 
 
 def form_body_clear() -> None:

@@ -7,9 +7,10 @@ import uuid
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Row
 from django import forms
+from django.utils.safestring import SafeString
 
 from nhsuk.layout import HTML, ButtonGroup, Field, Fieldset, Layout, Radios, Submit
-from nhsuk.renderers import FAST_WIDGETS
+from nhsuk.renderers import FAST_WIDGETS, input_value
 from review.models import Review
 from review.services.reviews import DISAGREE_NEEDS_OUTCOME, DISAGREE_NEEDS_REASON
 from triage.references import ALPHABET, PREFIX, reference_normalise
@@ -92,21 +93,55 @@ class DecisionFilterForm(forms.Form):
             ),
         )
 
+    # A valid reference nobody searches for: kept markup holds it where a search was typed.
+    SEARCH_STAND_IN = "FT-AAAA-AAAA"
+
     def fragment_key(self) -> tuple | None:
         """The markup depends only on the fields' choices and, bound, on what was sent for each
         field (nhsuk.form_body keeps it): the select lists are read on every request, so a new
         practice or user makes a new key. A valid bound form shows no errors, only the values
         sent, so paging through a filtered list renders its form once. A search (it may be an
-        NHS number) or a form with errors is rendered every time, and never kept."""
-        if self.is_bound and (self.data.get("q") or not self.is_valid()):
+        NHS number) is kept as SEARCH_STAND_IN and put back by fragment_fill; a form with
+        errors is rendered every time, and never kept."""
+        if self.is_bound and not self.is_valid():
             return None
         choices = (
             (name, tuple(field.choices))
             for name, field in self.fields.items()
             if isinstance(field, forms.ChoiceField)
         )
-        sent = tuple(_hashable(self[name].data) for name in self.fields) if self.is_bound else ()
+        sent = ()
+        if self.is_bound:
+            sent = tuple(
+                self.SEARCH_STAND_IN
+                if name == "q" and self._searched()
+                else _hashable(self[name].data)
+                for name in self.fields
+            )
         return ("review-filters", tuple(self.fields), *choices, sent)
+
+    def _searched(self) -> bool:
+        return bool(self.is_bound and self.data.get("q"))
+
+    def fragment_form(self) -> forms.Form:
+        """The form whose markup is kept for fragment_key: this one, with a search replaced by
+        SEARCH_STAND_IN."""
+        if not self._searched():
+            return self
+        data = self.data.copy()
+        data["q"] = self.SEARCH_STAND_IN
+        return type(self)(data, prefix=self.prefix)
+
+    def fragment_fill(self, html: str) -> SafeString | None:
+        """The kept markup with the search typed in place of SEARCH_STAND_IN (None if the
+        stand-in is not in it exactly once)."""
+        if not self._searched():
+            return html
+        widget = self.fields["q"].widget
+        stand_in = input_value(widget, self.SEARCH_STAND_IN)
+        if html.count(stand_in) != 1:
+            return None
+        return SafeString(html.replace(stand_in, input_value(widget, self["q"].value())))
 
     def clean_q(self) -> tuple[str, str] | None:
         raw = (self.cleaned_data.get("q") or "").strip()

@@ -186,7 +186,7 @@ def test_a_renamed_practice_or_gp_shows_its_new_name_at_once(
     assert ("gp", "Asha Patel (gp)", False) in options(response, "clinician")
 
 
-def test_the_unbound_filter_form_is_kept_and_a_bound_one_rendered_each_time(
+def test_the_unbound_filter_form_is_kept_and_a_search_only_with_a_stand_in(
     reviewer_client, listed_rows
 ):
     from nhsuk import form_body
@@ -195,8 +195,8 @@ def test_the_unbound_filter_form_is_kept_and_a_bound_one_rendered_each_time(
     reviewer_client.get(LIST)
     kept = dict(form_body._kept)
     assert [key[0] for key in kept] == ["review-filters"]
-    reviewer_client.get(LIST, {"q": "9434765919"})  # a bound form: never kept (an NHS number)
-    assert dict(form_body._kept) == kept
+    reviewer_client.get(LIST, {"q": "9434765919"})  # tests/review/test_filter_form_kept.py
+    assert "9434765919" not in repr(form_body._kept)
 
 
 def test_a_request_changes_nothing_the_next_request_starts_from(

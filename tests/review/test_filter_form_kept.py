@@ -1,10 +1,11 @@
-"""The filter form's markup is kept in memory for valid filters without a search
-(DecisionFilterForm.fragment_key, nhsuk.form_body): what is kept is what rendering it again
-gives, a new practice shows at once, and a search or a form with errors is never kept."""
+"""The filter form's markup is kept in memory for valid filters (DecisionFilterForm.fragment_key,
+nhsuk.form_body): what is kept is what rendering it again gives, a new practice shows at once, a
+search is kept only as a stand-in and put back, and a form with errors is never kept."""
 
 import re
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 
 from nhsuk import form_body
@@ -67,15 +68,43 @@ def test_a_new_practice_shows_in_a_kept_bound_form_at_once(reviewer_client, make
 @pytest.mark.parametrize(
     "query",
     [
-        {"q": VALID_NHS_NUMBERS[0]},
-        {"q": " ", "outcome": "urgent_pathway"},
         {"outcome": "no_such_outcome"},
+        {"q": "12345", "outcome": "urgent_pathway"},
+        {"q": "FT-<b>&amp;"},
         {"date_from_day": "31", "date_from_month": "2", "date_from_year": "2025"},
     ],
 )
-def test_a_search_or_a_form_with_errors_is_never_kept(reviewer, policy_v1, query):
+def test_a_form_with_errors_is_never_kept(reviewer, policy_v1, query):
     form = DecisionFilter(query, queryset=decision_list_for_review()).form
     assert form.fragment_key() is None
+
+
+SEARCHES = [
+    VALID_NHS_NUMBERS[0],
+    f"{VALID_NHS_NUMBERS[1][:3]} {VALID_NHS_NUMBERS[1][3:6]} {VALID_NHS_NUMBERS[1][6:]}",
+    f" {VALID_NHS_NUMBERS[2][:3]}-{VALID_NHS_NUMBERS[2][3:]} ",
+    "ft-7k3q-9m2d",
+    "FT 7K3Q 9M2D",
+    "FT-AAAA-AAAA",
+]
+
+
+@pytest.mark.parametrize("search", SEARCHES)
+@pytest.mark.parametrize("others", [{}, {"outcome": "urgent_pathway", "sort": "reference"}])
+def test_a_search_is_put_back_into_kept_markup_as_rendering_gives_it(
+    reviewer, policy_v1, practice, search, others
+):
+    data = QueryDict(mutable=True)
+    data.update({"q": search, **others})
+    form = DecisionFilter(data, queryset=decision_list_for_review()).form
+    assert form.is_valid(), form.errors
+    form_body.form_body_clear()
+    first = form_body.form_body(form)
+    kept = form_body.form_body(DecisionFilter(data, queryset=decision_list_for_review()).form)
+    assert first == kept == form_body.form_body_render(form)
+    assert "FT-AAAA-AAAA" not in first or search == "FT-AAAA-AAAA"
+    assert search.strip() in first
+    assert search.strip() not in repr(form_body._kept) or search == "FT-AAAA-AAAA"
 
 
 def test_what_is_kept_never_holds_a_searched_nhs_number(reviewer_client, make_decision):
