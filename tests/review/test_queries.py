@@ -37,12 +37,12 @@ def test_list_uses_a_fixed_number_of_queries_however_many_decisions_and_reviews(
     )
     # The session with the user, the page (with its sources, "via API") and its capped count in
     # one round trip, the access log's chained append (lock and tail, then insert), the worklists
-    # (the review chain's head, the unreviewed count) and the four select lists of the filters
-    # in one query.
-    assert with_five == 7
+    # (the review chain's head and the unreviewed count in one round trip) and the four select
+    # lists of the filters in one query.
+    assert with_five == 6
     # Sorted by practice: the practices in name order with the capped count (one round trip),
     # then each one's rows (two practices here).
-    assert filtered_five == 9
+    assert filtered_five == 8
 
 
 def test_detail_uses_a_fixed_number_of_queries_however_many_decisions_and_reviews(
