@@ -9,6 +9,7 @@ from crispy_forms.layout import Column, Row
 from django import forms
 from django.utils.safestring import SafeString
 
+from nhsuk.form_body import KeptLayoutHelper
 from nhsuk.layout import HTML, ButtonGroup, Field, Fieldset, Layout, Radios, Submit
 from nhsuk.renderers import FAST_WIDGETS, input_value
 from review.models import Review
@@ -188,9 +189,13 @@ class ReviewForm(forms.Form):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
+    # A submission key no form is given: kept markup holds it where the form's own key goes.
+    SUBMISSION_KEY_STAND_IN = uuid.UUID(int=0)
+
     def __init__(self, *args, action: str = "", outcomes=(), **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        self.action, self.outcomes = action, tuple(outcomes)
         self.fields["correct_outcome"].choices = [("", "Select an outcome"), *outcomes]
         self.fields["verdict"].choices = [
             (Review.Verdict.AGREE, "Agree with the decision"),
@@ -198,7 +203,7 @@ class ReviewForm(forms.Form):
             (Review.Verdict.REFER_IFR, "Refer to the individual funding request (IFR) panel"),
             (Review.Verdict.MORE_INFORMATION, "More information needed"),
         ]
-        self.helper = FormHelper()
+        self.helper = KeptLayoutHelper()
         self.helper.form_action = action
         self.helper.form_id = "record-verdict"
         self.helper.show_error_summary = False  # the page shows it above the <h1>
@@ -212,6 +217,27 @@ class ReviewForm(forms.Form):
             "submission_key",
             Submit("record", "Record verdict", prevent_double_click=True),
         )
+
+    def fragment_key(self) -> tuple | None:
+        """Unbound, the layout's markup depends only on the outcomes offered (the decision's
+        version and outcome) and the submission key, kept as SUBMISSION_KEY_STAND_IN and put
+        back by fragment_fill (nhsuk.form_body.KeptLayoutHelper). A bound form (what was
+        typed, its errors) is rendered every time."""
+        if self.is_bound:
+            return None
+        return ("review-verdict", self.outcomes)
+
+    def fragment_form(self) -> "ReviewForm":
+        initial = {"submission_key": self.SUBMISSION_KEY_STAND_IN}
+        return ReviewForm(action=self.action, outcomes=self.outcomes, initial=initial)
+
+    def fragment_fill(self, html: str) -> SafeString | None:
+        widget = self.fields["submission_key"].widget
+        stand_in = input_value(widget, str(self.SUBMISSION_KEY_STAND_IN))
+        if html.count(stand_in) != 1:
+            return None
+        real = input_value(widget, self["submission_key"].value())
+        return SafeString(html.replace(stand_in, real))
 
     def clean(self):
         cleaned = super().clean()
