@@ -9,6 +9,7 @@ and rows become instances through `Model.from_db` with the same value converters
 so what a view receives is what the ORM would have given it.
 """
 
+import copy
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -206,6 +207,10 @@ class Compiled:
         if compiler is None:
             raise ImproperlyConfigured(f"{self.sql} does not select model instances")
         using = router.db_for_read(self.model)
+        # The compiler as compiled, with this thread's connection (Django's are per thread):
+        # its converters are asked of the connection that read the rows.
+        compiler = copy.copy(compiler)
+        compiler.connection = connections[using]
         select, klass_info = compiler.select, compiler.klass_info
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         init_list = [column[0].target.attname for column in select[start:end]]
