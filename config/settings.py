@@ -222,6 +222,10 @@ if not all(db["ENGINE"].endswith("postgresql") for db in DATABASES.values()):
         "Fusion Triage runs on PostgreSQL only; DATABASE_URL and DATABASE_REPLICA_URL must be "
         "postgres://"
     )
+# Django's PostgreSQL backend, with the per-request health check read from the socket when the
+# connection is idle and the server has sent nothing (core/postgresql/base.py, ADR 0083).
+for _database in DATABASES.values():
+    _database["ENGINE"] = "core.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
