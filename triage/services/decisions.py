@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from core import rows
-from core.chain import Chain, ReadUnderLock, chain_append
+from core.chain import Chain, ReadUnderLock, SentWithInsert, chain_append
 from policy import engine
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_in_effect
@@ -52,11 +52,13 @@ def decision_record(
     submission_key: uuid.UUID,
     version: PolicyVersion | None = None,
     created_at=None,
+    with_insert: SentWithInsert | None = None,
 ) -> tuple[Decision, bool]:
     """Store the decision for one submission; (decision, created).
 
     Idempotent on `submission_key`: a repeated submission returns the decision
-    already stored instead of making a second one.
+    already stored instead of making a second one. `with_insert` is sent with the decision's
+    INSERT, only when one is made (core.chain.chain_append).
     """
     version = version or policy_version_in_effect(from_memory=True)
     if version is None:
@@ -96,6 +98,7 @@ def decision_record(
         find_existing=ReadUnderLock(
             _stored_sql(), [submission_key, decision.reference], _stored_or_none(decision)
         ),
+        with_insert=with_insert,
     )
     return rows[0], created
 
