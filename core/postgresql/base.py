@@ -1,4 +1,5 @@
-"""PostgreSQL, with the per-request connection health check answered from the socket.
+"""PostgreSQL, with the per-request connection health check answered from the socket, and
+the names of the statements prepared on the connection (core.prepared).
 
 Django's `CONN_HEALTH_CHECKS` sends `SELECT 1` before the first query of every request that
 reuses a connection: a round trip on every request, about a tenth of a gunicorn worker's time
@@ -17,11 +18,35 @@ without closing (a host powered off), where the first query waits for TCP to giv
 
 import select
 
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 from psycopg.pq import TransactionStatus
+
+from core.prepared import expanded
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        return expanded(super().last_executed_query(cursor, sql, params))
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Statements prepared on the current connection (core.prepared).
+        self.prepared_names: set[str] = set()
+
+    def connect(self) -> None:
+        self.prepared_names = set()
+        super().connect()
+
+    def close_if_unusable_or_obsolete(self) -> None:
+        if self.errors_occurred:
+            # After an error nothing says what is still prepared: prepare again on next use.
+            self.prepared_names = set()
+        super().close_if_unusable_or_obsolete()
+
     def close_if_health_check_failed(self) -> None:
         if (
             self.connection is not None

@@ -143,3 +143,16 @@ def test_sqlite_replica_url_is_refused():
     result = run_python(SHOW_REPLICA, {**PRODUCTION_ENV, "DATABASE_REPLICA_URL": "sqlite:///r.db"})
     assert result.returncode != 0
     assert "PostgreSQL only" in result.stderr
+
+
+SHOW_PREPARED = (
+    "import json; from django.conf import settings;"
+    "print(json.dumps({a: d['PREPARE_STATEMENTS'] for a, d in settings.DATABASES.items()}))"
+)
+
+
+def test_prepared_statements_are_on_unless_turned_off_for_a_pooler():
+    on = run_python(SHOW_PREPARED, PRODUCTION_ENV)
+    off = run_python(SHOW_PREPARED, {**PRODUCTION_ENV, "DATABASE_PREPARED_STATEMENTS": "false"})
+    assert json.loads(on.stdout.strip().splitlines()[-1]) == {"default": True}, on.stderr
+    assert json.loads(off.stdout.strip().splitlines()[-1]) == {"default": False}, off.stderr
