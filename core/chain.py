@@ -8,6 +8,7 @@ unique constraint on previous_hash would refuse it if they tried).
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import json
 import uuid
@@ -19,6 +20,8 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models.sql import InsertQuery
 from django.dispatch import Signal
+
+from core.prepared import statement_sql
 
 GENESIS_HASH = "0" * 64
 
@@ -89,9 +92,16 @@ def chain_lock_and_tail(model: type[models.Model], lock_id: int) -> tuple[int, s
 def _lock_and_tail_sql(model: type[models.Model], lock_id: int) -> str:
     return (
         f"SET LOCAL lock_timeout = {int(settings.CHAIN_LOCK_TIMEOUT_MS)}; "  # noqa: S608
-        f"SELECT pg_advisory_xact_lock({int(lock_id)}); "  # (integers and the model's table)
-        f'SELECT "sequence", "content_hash" FROM "{model._meta.db_table}" '
-        'ORDER BY "sequence" DESC LIMIT 1'
+        f"SELECT pg_advisory_xact_lock({int(lock_id)}); "  # (integers)
+        f"{statement_sql(connection, _tail_sql(model))}"
+    )
+
+
+@functools.cache
+def _tail_sql(model: type[models.Model]) -> str:
+    return (
+        f'SELECT "sequence", "content_hash" FROM "{model._meta.db_table}" '  # noqa: S608
+        'ORDER BY "sequence" DESC LIMIT 1'  # (the model's table)
     )
 
 
@@ -218,7 +228,7 @@ def chain_append_alone(chain: Chain, row: M) -> M:
                 sender=Chain, chain=chain, first_sequence=row.sequence, last_sequence=row.sequence
             )
             sql, params = _insert_sql(row)
-            cursor.execute(f"{sql}; COMMIT", params)
+            cursor.execute(f"{statement_sql(connection, sql)}; COMMIT", params)
             returned = cursor.fetchone()
             while cursor.nextset():
                 pass
@@ -233,6 +243,7 @@ def chain_append_alone(chain: Chain, row: M) -> M:
 def _insert_with(row: models.Model, also: SentWithInsert) -> None:
     """`row.save(force_insert=True)` with `also` after the INSERT, in one round trip."""
     sql, params = _insert_sql(row)
+    sql = statement_sql(connection, sql)
     with connection.cursor() as cursor:
         cursor.execute(f"{sql}; {also.sql}", (*params, *also.params))
         returned = cursor.fetchone()

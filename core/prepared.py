@@ -14,6 +14,9 @@ first (its own round trip, once per connection), or `sql` itself when the databa
 that hands each transaction to any server connection (PgBouncer in transaction mode): a
 statement prepared on one server connection is unknown on the others.
 
+A statement to prepare must give each parameter a type PostgreSQL can infer (a column it is
+compared with or stored in, or a cast): `PREPARE` refuses `%s IS NULL` alone.
+
 Names come from the statement's text, so a name always means the same statement, on any
 connection and in any process. What is prepared is known per connection
 (core.postgresql.DatabaseWrapper.prepared_names): forgotten when the connection is replaced,

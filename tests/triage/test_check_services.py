@@ -255,7 +255,7 @@ def test_submit_whose_link_comes_back_wrong_stores_nothing(gp, practice, policy_
         "_marked_submitted_sql",
         lambda: (
             'UPDATE "triage_referralcheck" SET "updated_at" = "updated_at" WHERE "id" = %s '
-            'AND %s IS NOT NULL AND "id" = %s RETURNING NULL'
+            'AND %s::timestamptz IS NOT NULL AND "id" = %s RETURNING NULL'
         ),  # the right check, no link
     )
     with pytest.raises(IntegrityError, match="was not linked"):

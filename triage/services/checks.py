@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core import rows
 from core.chain import SentWithInsert
+from core.prepared import statement_sql
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_in_effect_query
 from triage.models import Decision, Practice, ReferralCheck
@@ -180,8 +181,10 @@ def _locked_with_version_in_effect(
     lock is held, both in one round trip."""
     using = router.db_for_write(ReferralCheck)
     in_effect = policy_version_in_effect_query()
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"{_locked_sql()}; {in_effect.sql}", [check_id, user.pk, *in_effect.params])
+    connection = connections[using]
+    sent = f"{statement_sql(connection, _locked_sql())}; {statement_sql(connection, in_effect.sql)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sent, [check_id, user.pk, *in_effect.params])
         row = cursor.fetchone()
         cursor.nextset()
         current = in_effect.version(cursor.fetchall())
@@ -356,7 +359,8 @@ def _marked_submitted(check: ReferralCheck, now: datetime.datetime) -> SentWithI
         if linked is None or linked[0] != decision.pk:
             raise IntegrityError(f"check {check.pk} was not linked to decision {decision.pk}")
 
-    return SentWithInsert(_marked_submitted_sql(), [check.pk, now, check.pk], read)
+    sql = statement_sql(connections[router.db_for_write(ReferralCheck)], _marked_submitted_sql())
+    return SentWithInsert(sql, [check.pk, now, check.pk], read)
 
 
 @functools.cache

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core import rows
 from core.chain import Chain, ReadUnderLock, SentWithInsert, chain_append
+from core.prepared import statement_sql
 from policy import engine
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_in_effect
@@ -96,7 +97,9 @@ def decision_record(
         DECISION_CHAIN,
         [decision],
         find_existing=ReadUnderLock(
-            _stored_sql(), [submission_key, decision.reference], _stored_or_none(decision)
+            "; ".join(statement_sql(connection, sql) for sql in _stored_sql()),
+            [submission_key, decision.reference],
+            _stored_or_none(decision),
         ),
         with_insert=with_insert,
     )
@@ -104,14 +107,14 @@ def decision_record(
 
 
 @functools.cache
-def _stored_sql() -> str:
+def _stored_sql() -> tuple[str, str]:
     """The decision already stored for a submission key, then whether a reference is taken:
     sent with the chain's lock and tail (one round trip), so both see every decision before."""
     table = Decision._meta.db_table
     return (
         f'SELECT {rows.columns(Decision, "d")} FROM "{table}" d '  # noqa: S608 (model's names)
-        'WHERE d."submission_key" = %s; '
-        f'SELECT EXISTS (SELECT 1 FROM "{table}" WHERE "reference" = %s)'
+        'WHERE d."submission_key" = %s',
+        f'SELECT EXISTS (SELECT 1 FROM "{table}" WHERE "reference" = %s)',  # noqa: S608
     )
 
 
