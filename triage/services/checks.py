@@ -265,7 +265,7 @@ def _answer_if_unchanged(seen: ReferralCheck, step: str, nhs_number, answers):
     as_json = ReferralCheck._meta.get_field("answers").get_db_prep_value  # as the ORM sends it
     with connection.cursor() as cursor:
         cursor.execute(
-            _answer_sql(),
+            statement_sql(connection, _answer_sql()),
             [
                 changed.nhs_number,
                 as_json(changed.answers, connection),
