@@ -374,6 +374,14 @@ class LoadResult:
     errors: dict[str, int]
     decisions: int
     submit_labels: set[str] = field(default_factory=set)
+    # CPU seconds used over the measured window by the server's processes ("web": gunicorn's
+    # master and workers) and by the PostgreSQL backends serving the benchmark's database.
+    cpu: dict[str, float] = field(default_factory=dict)
+
+    def cpu_ms_per_request(self, part: str) -> float:
+        if part not in self.cpu or not self.requests:
+            return float("nan")
+        return 1000 * self.cpu[part] / self.requests
 
     @property
     def requests(self) -> int:
@@ -404,10 +412,14 @@ class LoadResult:
         return max(self.submit_labels, key=lambda k: len(self.timings.get(k, [])), default=None)
 
 
-def load(kind: str, port: int, users: int, procs: int, seconds: float) -> LoadResult:
+def load(
+    kind: str, port: int, users: int, procs: int, seconds: float, meter: CpuMeter | None = None
+) -> LoadResult:
+    """Drive the server on `port`; with a `meter`, also take the CPU its processes and the
+    database's backends use over the same measured window (this process joins the barrier)."""
     ctx = multiprocessing.get_context("fork")
     counts = _thread_count(users, procs)
-    barrier = ctx.Barrier(sum(counts))
+    barrier = ctx.Barrier(sum(counts) + 1)
     queue = ctx.Queue()
     processes = [
         ctx.Process(target=_load_process, args=(kind, port, n, seconds, barrier, queue, i + 1))
@@ -415,6 +427,12 @@ def load(kind: str, port: int, users: int, procs: int, seconds: float) -> LoadRe
     ]
     for p in processes:
         p.start()
+    barrier.wait(timeout=600)
+    cpu: dict[str, float] = {}
+    if meter is not None:
+        before = meter.snapshot()
+        time.sleep(seconds)
+        cpu = meter.since(before)
     collected = [queue.get(timeout=seconds + 900) for _ in processes]
     for p in processes:
         p.join()
@@ -430,7 +448,68 @@ def load(kind: str, port: int, users: int, procs: int, seconds: float) -> LoadRe
             for k, v in e.items():
                 errors[k] += v
             decisions += d
-    return LoadResult(seconds, users, dict(timings), dict(errors), decisions, submit_labels)
+    return LoadResult(seconds, users, dict(timings), dict(errors), decisions, submit_labels, cpu)
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """utime + stime of one process from /proc (0 if it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                    found.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+class CpuMeter:
+    """CPU seconds of a gunicorn (master and workers) and of the PostgreSQL backends connected
+    to the benchmark's database: a figure that load from other jobs on the machine does not
+    move the way it moves requests/s. Reads /proc, so the database must run on this machine;
+    otherwise only the web part is reported. Background processes (WAL writer, checkpointer)
+    are not counted."""
+
+    def __init__(self, server: Gunicorn, database_url: str) -> None:
+        self.server = server
+        self.database_url = database_url
+
+    def _backends(self) -> list[int]:
+        import psycopg
+
+        try:
+            with psycopg.connect(self.database_url, autocommit=True) as conn:
+                rows = conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid()"
+                ).fetchall()
+        except psycopg.Error:
+            return []
+        return [pid for (pid,) in rows if Path(f"/proc/{pid}").exists()]
+
+    def snapshot(self) -> dict[str, dict[int, float]]:
+        web = [self.server.proc.pid, *process_children(self.server.proc.pid)]
+        return {
+            "web": {pid: process_cpu_seconds(pid) for pid in web},
+            "database": {pid: process_cpu_seconds(pid) for pid in self._backends()},
+        }
+
+    def since(self, before: dict[str, dict[int, float]]) -> dict[str, float]:
+        now = self.snapshot()
+        used = {
+            part: sum(seconds - before[part].get(pid, 0.0) for pid, seconds in pids.items())
+            for part, pids in now.items()
+        }
+        return {part: seconds for part, seconds in used.items() if now[part]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -626,13 +705,19 @@ def part_journey(args, env) -> None:
     bare_server = Gunicorn("bench.bare.wsgi", env, args.workers)
     try:
         load("bare", bare_server.port, args.gps, args.procs, min(3, args.seconds))  # warm up
-        bare = load("bare", bare_server.port, args.gps, args.procs, args.seconds)
+        bare = load(
+            "bare", bare_server.port, args.gps, args.procs, args.seconds,
+            CpuMeter(bare_server, env["DATABASE_URL"]),
+        )  # fmt: skip
     finally:
         bare_server.stop()
     project = Gunicorn("config.wsgi", env, args.workers)
     try:
         load("journey", project.port, args.gps, args.procs, min(3, args.seconds))  # warm up
-        journey = load("journey", project.port, args.gps, args.procs, args.seconds)
+        journey = load(
+            "journey", project.port, args.gps, args.procs, args.seconds,
+            CpuMeter(project, env["DATABASE_URL"]),
+        )  # fmt: skip
     finally:
         project.stop()
     print(f"\n## Journey against the bare view (gunicorn, {args.workers} workers each)")
@@ -640,13 +725,16 @@ def part_journey(args, env) -> None:
     print_load("GP journey", journey, bare)
     submit = journey.submit_label()
     print(
-        f"\n| summary | requests/s | decisions/s | p95 of the submit ms | ratio to bare |\n"
-        f"|---|---:|---:|---:|---:|\n"
+        f"\n| summary | requests/s | decisions/s | p95 of the submit ms | ratio to bare "
+        f"| web CPU ms per request | database CPU ms per request |\n"
+        f"|---|---:|---:|---:|---:|---:|---:|\n"
         f"| bare insert view | {bare.rps:.0f} | {bare.dps:.0f} | "
-        f"{fmt(bare.percentile('GET /insert/', 0.95))} | 100 % |\n"
+        f"{fmt(bare.percentile('GET /insert/', 0.95))} | 100 % | "
+        f"{bare.cpu_ms_per_request('web'):.2f} | {bare.cpu_ms_per_request('database'):.2f} |\n"
         f"| GP journey | {journey.rps:.1f} | {journey.dps:.1f} | "
         f"{fmt(journey.percentile(submit, 0.95)) if submit else '-'} | "
-        f"{100 * journey.rps / bare.rps:.1f} % |"
+        f"{100 * journey.rps / bare.rps:.1f} % | {journey.cpu_ms_per_request('web'):.2f} | "
+        f"{journey.cpu_ms_per_request('database'):.2f} |"
     )
 
 

@@ -222,6 +222,15 @@ if not all(db["ENGINE"].endswith("postgresql") for db in DATABASES.values()):
         "Fusion Triage runs on PostgreSQL only; DATABASE_URL and DATABASE_REPLICA_URL must be "
         "postgres://"
     )
+# Django's PostgreSQL backend, with the per-request health check read from the socket when the
+# connection is idle and the server has sent nothing (core/postgresql/base.py, ADR 0083), and
+# the reads every page makes prepared once per connection (core/prepared.py): off behind a
+# pooler in transaction mode (PgBouncer), where a connection's prepared statements are unknown
+# to the server connection the next transaction gets.
+PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+for _database in DATABASES.values():
+    _database["ENGINE"] = "core.postgresql"
+    _database["PREPARE_STATEMENTS"] = PREPARED_STATEMENTS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

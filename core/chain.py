@@ -8,6 +8,7 @@ unique constraint on previous_hash would refuse it if they tried).
 
 import contextlib
 import datetime
+import functools
 import hashlib
 import json
 import uuid
@@ -19,6 +20,8 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models.sql import InsertQuery
 from django.dispatch import Signal
+
+from core.prepared import statement_sql
 
 GENESIS_HASH = "0" * 64
 
@@ -89,9 +92,16 @@ def chain_lock_and_tail(model: type[models.Model], lock_id: int) -> tuple[int, s
 def _lock_and_tail_sql(model: type[models.Model], lock_id: int) -> str:
     return (
         f"SET LOCAL lock_timeout = {int(settings.CHAIN_LOCK_TIMEOUT_MS)}; "  # noqa: S608
-        f"SELECT pg_advisory_xact_lock({int(lock_id)}); "  # (integers and the model's table)
-        f'SELECT "sequence", "content_hash" FROM "{model._meta.db_table}" '
-        'ORDER BY "sequence" DESC LIMIT 1'
+        f"SELECT pg_advisory_xact_lock({int(lock_id)}); "  # (integers)
+        f"{statement_sql(connection, _tail_sql(model))}"
+    )
+
+
+@functools.cache
+def _tail_sql(model: type[models.Model]) -> str:
+    return (
+        f'SELECT "sequence", "content_hash" FROM "{model._meta.db_table}" '  # noqa: S608
+        'ORDER BY "sequence" DESC LIMIT 1'  # (the model's table)
     )
 
 
@@ -118,6 +128,18 @@ def _lock_tail_and_read(chain: "Chain", also: ReadUnderLock) -> tuple[tuple[int,
 
 
 @dataclass(frozen=True)
+class SentWithInsert:
+    """SQL sent in the same round trip as the INSERT of a single appended row, after it, in the
+    same transaction (a write that follows from the new row: marking the check that made a
+    decision). `read` gets the cursor on the first result of `sql` and the inserted row, and
+    raises to roll the whole append back if that result is not what it must be."""
+
+    sql: str
+    params: Sequence[Any]
+    read: Callable[[Any, Any], None]
+
+
+@dataclass(frozen=True)
 class Chain:
     """One hash-chained table: its model, its advisory lock and the columns its hash covers."""
 
@@ -140,14 +162,18 @@ def chain_append(
     *,
     find_existing: Callable[[], M | None] | ReadUnderLock | None = None,
     batch_size: int = 1000,
+    with_insert: SentWithInsert | None = None,
 ) -> tuple[list[M], bool]:
     """Link `rows` (unsaved, in order) onto the end of `chain` and insert them; (rows, created).
 
     Under the chain's advisory lock: `find_existing` is asked first, so an idempotent caller
     that finds its row already stored gets ([that row], False) and nothing is written. As a
     ReadUnderLock it goes to PostgreSQL with the lock and the tail, in one round trip; its
-    `read` returns the stored row or None.
+    `read` returns the stored row or None. `with_insert` (one row only) goes with the INSERT,
+    and is not sent when nothing is written.
     """
+    if with_insert is not None and len(rows) != 1:
+        raise ValueError("with_insert goes with the INSERT of exactly one row")
     # No savepoint inside a caller's transaction (a submit's): a failure here fails the whole
     # transaction anyway, and the SAVEPOINT and RELEASE would cost two round trips.
     with transaction.atomic(savepoint=False):
@@ -163,7 +189,9 @@ def chain_append(
             row.sequence = sequence
             row.previous_hash = previous_hash
             row.content_hash = previous_hash = chain.row_hash(row)
-        if len(rows) == 1:
+        if with_insert is not None:
+            _insert_with(rows[0], with_insert)
+        elif len(rows) == 1:
             rows[0].save(force_insert=True)
         else:
             chain.model.objects.bulk_create(rows, batch_size=batch_size)
@@ -200,7 +228,7 @@ def chain_append_alone(chain: Chain, row: M) -> M:
                 sender=Chain, chain=chain, first_sequence=row.sequence, last_sequence=row.sequence
             )
             sql, params = _insert_sql(row)
-            cursor.execute(f"{sql}; COMMIT", params)
+            cursor.execute(f"{statement_sql(connection, sql)}; COMMIT", params)
             returned = cursor.fetchone()
             while cursor.nextset():
                 pass
@@ -208,11 +236,30 @@ def chain_append_alone(chain: Chain, row: M) -> M:
             with contextlib.suppress(Exception):  # a broken connection rolls back by itself
                 cursor.execute("ROLLBACK")
             raise
+    _inserted(row, returned)
+    return row
+
+
+def _insert_with(row: models.Model, also: SentWithInsert) -> None:
+    """`row.save(force_insert=True)` with `also` after the INSERT, in one round trip."""
+    sql, params = _insert_sql(row)
+    sql = statement_sql(connection, sql)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql}; {also.sql}", (*params, *also.params))
+        returned = cursor.fetchone()
+        _inserted(row, returned)
+        cursor.nextset()
+        also.read(cursor, row)
+        while cursor.nextset():
+            pass
+
+
+def _inserted(row: models.Model, returned: Sequence[Any]) -> None:
+    """Mark `row` as saved, with what its INSERT returned (its id), as save() would."""
     for field, value in zip(row._meta.db_returning_fields, returned, strict=True):
         setattr(row, field.attname, value)
     row._state.adding = False
     row._state.db = connection.alias
-    return row
 
 
 def _insert_sql(row: models.Model) -> tuple[str, tuple]:

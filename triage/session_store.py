@@ -20,6 +20,7 @@ from django.db import connections, router
 from django.utils import timezone
 
 from core import session_store
+from core.prepared import statement_sql
 from policy.selectors import policy_version_in_effect_query
 from triage.auth import prefetched_user_put, user_id_clean, user_sql_and_params
 from triage.models import Decision, ReferralCheck
@@ -61,13 +62,14 @@ class SessionStore(session_store.SessionStore):
         using = router.db_for_read(self.model)
         if user_id is None or using != router.db_for_read(get_user_model()):
             return super()._get_session_from_db()
-        table = self.model._meta.db_table
+        connection = connections[using]
         user_sql, user_params = user_sql_and_params(user_id)
         what, key, also_sql, also_params = _page_read(user_id, using)
-        with connections[using].cursor() as cursor:
+        reads = (session_store.session_sql(), user_sql)
+        sent = "; ".join(statement_sql(connection, sql) for sql in reads)
+        with connection.cursor() as cursor:
             cursor.execute(
-                f'SELECT "session_data", "expire_date" FROM "{table}" '  # noqa: S608 (model's table)
-                f'WHERE "session_key" = %s AND "expire_date" > %s; {user_sql}{also_sql}',
+                f"{sent}{also_sql}",
                 [self.session_key, timezone.now(), *user_params, *also_params],
             )
             session_row = cursor.fetchone()
@@ -95,12 +97,15 @@ def _page_read(user_id, using: str) -> tuple[str | None, object, str, list]:
     parameters), or (None, None, "", []) for any other page."""
     if using != router.db_for_read(ReferralCheck) or using != router.db_for_read(Decision):
         return None, None, "", []
+    connection = connections[using]
     if (check_id := check_id_requested()) is not None:
-        return CHECK, check_id, f"; {check_sql_for_clinician()}", [check_id, user_id]
+        sql = statement_sql(connection, check_sql_for_clinician())
+        return CHECK, check_id, f"; {sql}", [check_id, user_id]
     if (reference := decision_reference_requested()) is not None:
-        return DECISION, reference, f"; {decision_sql_for_user()}", [reference, user_id]
+        sql = statement_sql(connection, decision_sql_for_user())
+        return DECISION, reference, f"; {sql}", [reference, user_id]
     if version_in_effect_requested():
         today = timezone.localdate()
         query = policy_version_in_effect_query(today)
-        return IN_EFFECT, today, f"; {query.sql}", query.params
+        return IN_EFFECT, today, f"; {statement_sql(connection, query.sql)}", query.params
     return None, None, "", []

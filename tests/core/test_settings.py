@@ -46,7 +46,7 @@ def test_database_url_is_used_when_set():
     db = json.loads(result.stdout.strip().splitlines()[-1])
     assert db["HOST"] == "db.example"
     assert db["NAME"] == "fusion"
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "core.postgresql"
     assert db["debug"] is False
 
 
@@ -55,7 +55,7 @@ def test_embedded_postgres_is_started_when_database_url_is_unset():
     assert result.returncode == 0, result.stderr
     db = json.loads(result.stdout.strip().splitlines()[-1])
     assert db["socket"] == str(ROOT / ".pgdata")
-    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert db["ENGINE"] == "core.postgresql"
 
 
 def test_sqlite_database_url_is_refused():
@@ -129,6 +129,7 @@ def test_replica_alias_is_configured_from_database_replica_url():
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout.strip().splitlines()[-1])
     assert shown["replica"]["HOST"] == "replica.example"
+    assert shown["replica"]["ENGINE"] == "core.postgresql"
     assert shown["reads"] is True
 
 
@@ -142,3 +143,16 @@ def test_sqlite_replica_url_is_refused():
     result = run_python(SHOW_REPLICA, {**PRODUCTION_ENV, "DATABASE_REPLICA_URL": "sqlite:///r.db"})
     assert result.returncode != 0
     assert "PostgreSQL only" in result.stderr
+
+
+SHOW_PREPARED = (
+    "import json; from django.conf import settings;"
+    "print(json.dumps({a: d['PREPARE_STATEMENTS'] for a, d in settings.DATABASES.items()}))"
+)
+
+
+def test_prepared_statements_are_on_unless_turned_off_for_a_pooler():
+    on = run_python(SHOW_PREPARED, PRODUCTION_ENV)
+    off = run_python(SHOW_PREPARED, {**PRODUCTION_ENV, "DATABASE_PREPARED_STATEMENTS": "false"})
+    assert json.loads(on.stdout.strip().splitlines()[-1]) == {"default": True}, on.stderr
+    assert json.loads(off.stdout.strip().splitlines()[-1]) == {"default": False}, off.stderr

@@ -104,3 +104,13 @@ def test_inside_a_transaction_the_append_is_part_of_it(gp):
     with transaction.atomic():
         access_event_record(user=gp, action="view")
     assert [e.sequence for e in _chain_intact()] == [1]
+
+
+def test_sql_sent_with_an_insert_goes_only_with_a_single_row():
+    from core.chain import SentWithInsert, chain_append
+    from triage.services.decisions import DECISION_CHAIN
+
+    with pytest.raises(ValueError, match="exactly one row"):
+        chain_append(
+            DECISION_CHAIN, [], with_insert=SentWithInsert("SELECT 1", [], lambda c, r: None)
+        )

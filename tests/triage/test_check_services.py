@@ -195,3 +195,70 @@ def test_the_database_refuses_a_check_holding_anything_but_a_10_digit_nhs_number
             cursor.execute(
                 "UPDATE triage_referralcheck SET nhs_number = %s WHERE id = %s", [bad, check.pk]
             )
+
+
+def stored_link(check_id):
+    """The check's decision_id and the id of the decision stored under its key, by raw SQL."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rc.decision_id, d.id FROM triage_referralcheck rc "
+            "LEFT JOIN triage_decision d ON d.submission_key = rc.id WHERE rc.id = %s",
+            [check_id],
+        )
+        return cursor.fetchone()
+
+
+def test_submit_links_the_check_to_its_decision_in_the_database(gp, practice, policy_v1):
+    check = filled(gp, practice)
+    result = check_submit(check_id=check.pk, user=gp)
+    linked, stored = stored_link(check.pk)
+    assert linked == stored == result.decision.pk
+    assert check_submit(check_id=check.pk, user=gp).decision.pk == result.decision.pk
+
+
+def test_submit_repeated_after_its_decision_was_stored_unlinked_links_the_check_to_it(
+    gp, practice, policy_v1
+):
+    """A decision already stored under the check's key (its INSERT sent nothing with it) is
+    returned, not made again, and the check is linked to it by the ordinary save."""
+    from triage.services.decisions import decision_record
+
+    check = filled(gp, practice)
+    earlier, created = decision_record(
+        user=gp, practice=practice, nhs_number=check.nhs_number,
+        answers={"red_flags": [], "pain_location": "back_only", "conditions": [],
+                 "decompression_planned": False, "decompression_destabilising": None},
+        submission_key=check.pk,
+    )  # fmt: skip
+    assert created and stored_link(check.pk) == (None, earlier.pk)
+
+    result = check_submit(check_id=check.pk, user=gp)
+
+    assert not result.created and result.decision.pk == earlier.pk
+    assert stored_link(check.pk) == (earlier.pk, earlier.pk)
+    assert Decision.objects.filter(submission_key=check.pk).count() == 1
+
+
+def test_submit_whose_link_comes_back_wrong_stores_nothing(gp, practice, policy_v1, monkeypatch):
+    """The link sent with the decision's INSERT is checked: if it came back as any other
+    decision, the decision, the link and the chain's new tail all roll back."""
+    from django.db import IntegrityError
+
+    from triage.services import checks
+
+    check = filled(gp, practice)
+    before = Decision.objects.count()
+    monkeypatch.setattr(
+        checks,
+        "_marked_submitted_sql",
+        lambda: (
+            'UPDATE "triage_referralcheck" SET "updated_at" = "updated_at" WHERE "id" = %s '
+            'AND %s::timestamptz IS NOT NULL AND "id" = %s RETURNING NULL'
+        ),  # the right check, no link
+    )
+    with pytest.raises(IntegrityError, match="was not linked"):
+        check_submit(check_id=check.pk, user=gp)
+    assert Decision.objects.count() == before
+    assert stored_link(check.pk) == (None, None)

@@ -82,9 +82,10 @@ def test_submitting_reads_the_user_version_and_practice_once(warm_gp_client):
     assert sum('FROM "auth_user" ' in q for q in queries) == 1
     assert sum('FROM "policy_policy"' in q for q in queries) == 0  # joined, not a query
     # session with user and check, the check's row lock with the version in effect, the
-    # chain's lock and tail with the idempotency lookup and the reference check, the INSERT,
-    # the check's UPDATE
-    assert len(queries) == 5, "\n".join(queries)
+    # chain's lock and tail with the idempotency lookup and the reference check, the INSERT
+    # with the check's UPDATE
+    assert len(queries) == 4, "\n".join(queries)
+    assert 'UPDATE "triage_referralcheck"' in queries[-1].split('INSERT INTO "triage_decision"')[1]
     (lock,) = [q for q in queries if "FOR UPDATE OF rc" in q]
     assert '"policy_policyversion"."effective_from" <=' in lock.split("FOR UPDATE OF rc")[1]
     (locked,) = [q for q in queries if "pg_advisory_xact_lock" in q]

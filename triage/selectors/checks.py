@@ -6,6 +6,7 @@ import uuid
 from django.db import connections, router
 
 from core import rows
+from core.prepared import statement_sql
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_light_fields, policy_version_whole
 from triage.models import ReferralCheck
@@ -23,8 +24,9 @@ def check_get_for_clinician(*, check_id: uuid.UUID, user) -> ReferralCheck | Non
     using = router.db_for_read(ReferralCheck)
     found, row = prefetched_take(CHECK, check_id, user.pk)  # read with the session (H31)
     if not found:
-        with connections[using].cursor() as cursor:
-            cursor.execute(_check_sql(), [check_id, user.pk])
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(statement_sql(connection, _check_sql()), [check_id, user.pk])
             row = cursor.fetchone()
     if row is None:
         return None
@@ -56,8 +58,9 @@ def check_list_in_progress(*, user) -> list[ReferralCheck]:
     """The user's unsubmitted checks, most recently changed first (plain SQL built once: the
     start page asks on every visit)."""
     using = router.db_for_read(ReferralCheck)
-    with connections[using].cursor() as cursor:
-        cursor.execute(_in_progress_sql(), [user.pk])
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(statement_sql(connection, _in_progress_sql()), [user.pk])
         return [rows.instance(ReferralCheck, using, row) for row in cursor.fetchall()]
 
 

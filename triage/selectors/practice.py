@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from core import rows
+from core.prepared import statement_sql
 from policy.models import Policy, PolicyVersion
 from policy.selectors import policy_version_light_fields, policy_version_whole
 from triage.models import Clinician, Decision, DecisionCorrection, Practice, StartBackScore
@@ -97,8 +98,9 @@ def _decision_rows_for_practice(practice: Practice, *, offset: int, limit: int) 
     same columns (DECISION_LIST_FIELDS, never the JSON), the same order, the start page's
     commonest query without compiling it every time."""
     using = router.db_for_read(Decision)
-    with connections[using].cursor() as cursor:
-        cursor.execute(_list_sql(), [practice.pk, limit, offset])
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(statement_sql(connection, _list_sql()), [practice.pk, limit, offset])
         found = cursor.fetchall()
     decisions = []
     for row in found:
@@ -144,8 +146,9 @@ def decision_get_for_practice(*, reference: str, practice: Practice, user=None) 
         if row is not None and row[_PRACTICE_ID_INDEX()] != practice.pk:
             row = None
     if row is None:
-        with connections[using].cursor() as cursor:
-            cursor.execute(_decision_sql(), [reference, practice.pk])
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(statement_sql(connection, _decision_sql()), [reference, practice.pk])
             row = cursor.fetchone()
     if row is None:
         raise Http404("No decision with that reference at your practice")

@@ -8,7 +8,8 @@ from django.db import connection
 from django.utils import timezone
 
 from core import rows
-from core.chain import Chain, ReadUnderLock, chain_append
+from core.chain import Chain, ReadUnderLock, SentWithInsert, chain_append
+from core.prepared import statement_sql
 from policy import engine
 from policy.models import PolicyVersion
 from policy.selectors import policy_version_in_effect
@@ -52,11 +53,13 @@ def decision_record(
     submission_key: uuid.UUID,
     version: PolicyVersion | None = None,
     created_at=None,
+    with_insert: SentWithInsert | None = None,
 ) -> tuple[Decision, bool]:
     """Store the decision for one submission; (decision, created).
 
     Idempotent on `submission_key`: a repeated submission returns the decision
-    already stored instead of making a second one.
+    already stored instead of making a second one. `with_insert` is sent with the decision's
+    INSERT, only when one is made (core.chain.chain_append).
     """
     version = version or policy_version_in_effect(from_memory=True)
     if version is None:
@@ -94,21 +97,24 @@ def decision_record(
         DECISION_CHAIN,
         [decision],
         find_existing=ReadUnderLock(
-            _stored_sql(), [submission_key, decision.reference], _stored_or_none(decision)
+            "; ".join(statement_sql(connection, sql) for sql in _stored_sql()),
+            [submission_key, decision.reference],
+            _stored_or_none(decision),
         ),
+        with_insert=with_insert,
     )
     return rows[0], created
 
 
 @functools.cache
-def _stored_sql() -> str:
+def _stored_sql() -> tuple[str, str]:
     """The decision already stored for a submission key, then whether a reference is taken:
     sent with the chain's lock and tail (one round trip), so both see every decision before."""
     table = Decision._meta.db_table
     return (
         f'SELECT {rows.columns(Decision, "d")} FROM "{table}" d '  # noqa: S608 (model's names)
-        'WHERE d."submission_key" = %s; '
-        f'SELECT EXISTS (SELECT 1 FROM "{table}" WHERE "reference" = %s)'
+        'WHERE d."submission_key" = %s',
+        f'SELECT EXISTS (SELECT 1 FROM "{table}" WHERE "reference" = %s)',  # noqa: S608
     )
 
 
