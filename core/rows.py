@@ -20,6 +20,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
+from core.prepared import statement_sql
+
 
 @functools.cache
 def _fields(model: type[Model], names: tuple[str, ...] | None) -> tuple:
@@ -257,11 +259,15 @@ def parts_checked(compiled: Compiled, parts: Sequence[Part]) -> str:
 
 def read_together(*reads: tuple[Compiled, dict[str, Any]]) -> list[list[tuple]]:
     """Each compiled query's rows, for its placeholders' values, from one round trip to
-    PostgreSQL (the statements run in order; the connection of the first one's model)."""
+    PostgreSQL (the statements run in order; the connection of the first one's model), each
+    sent as EXECUTE of a statement prepared once per connection (core.prepared), so a page's
+    compiled reads are neither compiled nor planned again. Each parameter must have a type
+    PostgreSQL can infer, as core.prepared says."""
     using = router.db_for_read(reads[0][0].model)
-    with connections[using].cursor() as cursor:
+    connection = connections[using]
+    with connection.cursor() as cursor:
         cursor.execute(
-            "; ".join(compiled.sql for compiled, _ in reads),
+            "; ".join(statement_sql(connection, compiled.sql) for compiled, _ in reads),
             [param for compiled, values in reads for param in compiled.params_for(**values)],
         )
         found = [cursor.fetchall()]

@@ -196,3 +196,20 @@ def test_values_that_change_the_sql_each_read_their_own_rows(decisions, queries)
         page, count = decision_list_page(filterset)
         assert shown(page) == shown(expected)
         assert count == count_capped(filterset.qs)
+
+
+def test_the_page_and_count_are_prepared_once_per_connection(decisions, monkeypatch):
+    """core.prepared: sent as EXECUTE of statements prepared on the connection, with the same
+    rows as the same SQL sent whole (DATABASE_PREPARED_STATEMENTS=false)."""
+    query = "outcome=not_isolated_back_pain&reviewed=no"
+    decision_list_page(filterset_for(query))
+    filterset = filterset_for(query)
+    with CaptureQueriesContext(connection) as captured:
+        prepared = decision_list_page(filterset)
+    assert captured.captured_queries[0]["sql"].count("/* EXECUTE fusion_") == 2
+    monkeypatch.setitem(connection.settings_dict, "PREPARE_STATEMENTS", False)
+    filterset = filterset_for(query)
+    with CaptureQueriesContext(connection) as captured:
+        whole = decision_list_page(filterset)
+    assert "EXECUTE" not in captured.captured_queries[0]["sql"]
+    assert (shown(whole[0]), whole[1]) == (shown(prepared[0]), prepared[1])
