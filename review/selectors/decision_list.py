@@ -172,7 +172,7 @@ class _Reading:
 
             key = ("practice", self.filters.key, self.walk, len(pks), bool(at_cursor))
             compiled = _kept((*key, self.page_size), build)
-            found = compiled.rows(**self.values, **by_id, **at_cursor)
+            [found] = read_together((compiled, {**self.values, **by_id, **at_cursor}))
             return compiled.models_of(found)[:most]
 
         found = rows_by_practice(practice_names(names), self.walk, after, self.page_size + 1, read)
