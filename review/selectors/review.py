@@ -105,18 +105,6 @@ def decision_list_for_review() -> QuerySet[Decision]:
     )
 
 
-def decision_get_for_review(*, reference: str) -> Decision:
-    """The decision with its practice, clinician, policy version and policy, and whether it was
-    entered in error, in one query compiled once per process (core.rows.Compiled): every view
-    of a decision and every verdict reads it."""
-    found = rows.compiled_parts(
-        _decision_for_review(), decision_relation_parts(), reference=reference
-    )
-    if not found:
-        raise Http404("No decision with that reference")
-    return decision_with_relations(*found[0])
-
-
 @dataclass(frozen=True)
 class DecisionForReview:
     """A decision as its reviewer's page shows it (decision_for_review_page)."""
@@ -129,10 +117,12 @@ class DecisionForReview:
 
 
 def decision_for_review_page(*, reference: str) -> DecisionForReview:
-    """decision_get_for_review with what its page shows of other rows: the content hash of the
-    decision before it (the chain link the page checks), how it was made, and its latest STarT
-    Back score (kept with it: triage.services.startback.startback_latest), all by SQL compiled
-    once and sent in one round trip."""
+    """The decision with its practice, clinician, policy version and policy, and whether it was
+    entered in error (every view of a decision and every verdict reads it), with what its page
+    shows of other rows: the content hash of the decision before it (the chain link the page
+    checks), how it was made, and its latest STarT Back score (kept with it:
+    triage.services.startback.startback_latest), all by SQL compiled once and sent in one round
+    trip."""
     found, previous, source, startback = rows.read_together(
         *((compiled(), {"reference": reference}) for compiled in _REVIEW_PAGE_READS)
     )
@@ -202,20 +192,12 @@ def review_history(*, decision: Decision) -> list[Review]:
     return list(decision.reviews.select_related("reviewer").order_by("-sequence"))
 
 
-def access_log_for_decision(*, decision: Decision, limit: int = ACCESS_LOG_LIMIT):
-    """The most recent `limit` access events, and whether older ones exist.
-
-    Only what the log shows is read (when, what, and who), by SQL compiled once per limit:
-    every view of a decision reads its log, up to 51 events with their users.
-    """
-    return _access_log_of(_access_log(limit).rows(decision=decision.pk), limit)
-
-
 def decision_history_and_access_log(
     *, decision: Decision, limit: int = ACCESS_LOG_LIMIT
 ) -> tuple[list, list, bool]:
-    """(review_and_reply_history, *access_log_for_decision) for the decision page: its three
-    reads compiled once and sent in one round trip."""
+    """The decision's verdicts and practice replies, newest first (review_and_reply_history),
+    its most recent `limit` access events and whether older ones exist: only what the log shows
+    (when, what, and who). Three reads compiled once and sent in one round trip."""
     reviews, replies, events = rows.read_together(
         *review_and_reply_reads(decision=decision), (_access_log(limit), {"decision": decision.pk})
     )

@@ -6,7 +6,7 @@ from django.db import connection
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
 
-from review.selectors.review import access_log_for_decision, decision_get_for_review
+from review.selectors.review import decision_for_review_page, decision_history_and_access_log
 from triage.models import AccessEvent, Decision
 from triage.services.access import access_event_record
 from triage.services.corrections import decision_correct
@@ -18,9 +18,9 @@ def fields(instance) -> dict:
 
 def test_the_decision_and_its_relations_are_what_the_orm_reads(make_decision):
     made = make_decision()
-    decision_get_for_review(reference=made.reference)  # the version's text kept in memory
+    decision_for_review_page(reference=made.reference)  # the version's text kept in memory
     with CaptureQueriesContext(connection) as captured:
-        found = decision_get_for_review(reference=made.reference)
+        found = decision_for_review_page(reference=made.reference).decision
         related = (found.practice, found.clinician, found.policy_version.policy)
     assert len(captured.captured_queries) == 1
     expected = Decision.objects.select_related(
@@ -41,7 +41,7 @@ def test_the_decision_and_its_relations_are_what_the_orm_reads(make_decision):
 def test_a_decision_entered_in_error_is_read_with_its_correction(make_decision, gp):
     made = make_decision()
     correction = decision_correct(decision=made, user=gp, reason="Wrong patient")
-    found = decision_get_for_review(reference=made.reference)
+    found = decision_for_review_page(reference=made.reference).decision
     assert found.correction.pk == correction.pk
     assert found.correction.reason == "Wrong patient"
 
@@ -50,7 +50,7 @@ def test_an_unknown_reference_is_not_found(policy_v1):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        decision_get_for_review(reference="FT-AAAA-AAAA")
+        decision_for_review_page(reference="FT-AAAA-AAAA")
 
 
 def test_the_access_log_is_the_latest_events_with_who_and_what(make_decision, reviewer, gp):
@@ -59,7 +59,7 @@ def test_the_access_log_is_the_latest_events_with_who_and_what(make_decision, re
         access_event_record(user=gp if i % 3 else reviewer, action="view", decision=decision)
     access_event_record(user=reviewer, action="view", decision=other)
 
-    shown, truncated = access_log_for_decision(decision=decision)
+    _, shown, truncated = decision_history_and_access_log(decision=decision)
 
     expected = list(
         AccessEvent.objects.filter(decision=decision).select_related("user").order_by("-at", "-id")
@@ -71,7 +71,7 @@ def test_the_access_log_is_the_latest_events_with_who_and_what(make_decision, re
     assert [(e.user.username, e.user.get_full_name()) for e in shown] == [
         (e.user.username, e.user.get_full_name()) for e in expected[:50]
     ]
-    few, truncated = access_log_for_decision(decision=other)
+    _, few, truncated = decision_history_and_access_log(decision=other)
     assert [e.user.username for e in few] == ["reviewer"] and not truncated
 
 
