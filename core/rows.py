@@ -228,18 +228,13 @@ class Compiled:
         return made
 
 
-def compiled_parts(compiled: Compiled, parts: Sequence[Part], **values: Any) -> list[list]:
-    """The rows of a compiled select_related() query, each split into its models' instances
-    (`split`); the query must select exactly each part's fields, in model order, part after
-    part, which is checked, so a query whose columns change fails loudly at its first use."""
-    return parts_of(compiled, parts, compiled.rows(**values))
-
-
 def parts_of(
     compiled: Compiled, parts: Sequence[Part], found: Sequence[Sequence[Any]]
 ) -> list[list]:
-    """Rows `compiled` returned (however they were fetched), split as compiled_parts splits
-    them, with the same check."""
+    """The rows of a compiled select_related() query (however they were fetched), each split
+    into its models' instances (`split`); the query must select exactly each part's fields, in
+    model order, part after part, which is checked (parts_checked), so a query whose columns
+    change fails loudly at its first use."""
     using = parts_checked(compiled, parts)
     return [split(row, parts, using) for row in found]
 
