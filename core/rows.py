@@ -260,10 +260,10 @@ def read_together(*reads: tuple[Compiled, dict[str, Any]]) -> list[list[tuple]]:
     PostgreSQL can infer, as core.prepared says."""
     using = router.db_for_read(reads[0][0].model)
     connection = connections[using]
+    sql = "; ".join(statement_sql(connection, compiled.sql) for compiled, _ in reads)
     with connection.cursor() as cursor:
         cursor.execute(
-            "; ".join(statement_sql(connection, compiled.sql) for compiled, _ in reads),
-            [param for compiled, values in reads for param in compiled.params_for(**values)],
+            sql, [param for compiled, values in reads for param in compiled.params_for(**values)]
         )
         found = [cursor.fetchall()]
         while cursor.nextset():
