@@ -9,6 +9,7 @@ and rows become instances through `Model.from_db` with the same value converters
 so what a view receives is what the ORM would have given it.
 """
 
+import copy
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,6 +18,9 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
+
+from core.prepared import statement_sql
 
 
 @functools.cache
@@ -63,8 +67,17 @@ def instance(
     for index, expression, functions in _converters(model, key, db):
         for function in functions:
             values[index] = function(values[index], expression, connection)
-    attnames = [field.attname for field in _fields(model, key)]
-    return model.from_db(db, attnames, values)
+    return model.from_db(db, _attnames(model, key), values)
+
+
+@functools.cache
+def _attnames(model: type[Model], names: tuple[str, ...] | None) -> list[str]:
+    return [field.attname for field in _fields(model, names)]
+
+
+@functools.cache
+def _pk_index(model: type[Model], names: tuple[str, ...] | None) -> int:
+    return _attnames(model, names).index(model._meta.pk.attname)
 
 
 @dataclass(frozen=True)
@@ -89,14 +102,22 @@ def split(row: Sequence[Any], parts: Sequence[Part], db: str) -> list[Model | No
     for part in parts:
         end = start + width(part.model, part.names)
         values = row[start:end]
-        pk_index = [f.attname for f in _fields(part.model, part.names)].index(
-            part.model._meta.pk.attname
-        )
+        pk_index = _pk_index(part.model, part.names)
         found.append(
             None if values[pk_index] is None else instance(part.model, db, values, part.names)
         )
         start = end
     return found
+
+
+@dataclass(frozen=True)
+class Equal:
+    """A placeholder found among a compiled query's parameters by equality rather than by
+    identity, and wherever it occurs: for a value the ORM rebuilds on its way to SQL, or one a
+    query uses more than once (a keyset cursor's values). It must be a value no real query
+    sends (a date a thousand years ago, a string with a control character)."""
+
+    value: Any
 
 
 class Compiled:
@@ -105,32 +126,58 @@ class Compiled:
     expresses stays written once, with the ORM; only the values change.
 
     Each placeholder must be an object that appears exactly once among the compiled query's
-    parameters (a date no real query asks for, a list object passed through RawSQL); that is
-    checked when compiling, so a query whose shape changes fails loudly at its first use.
+    parameters (a date no real query asks for, a list object passed through RawSQL), or an
+    `Equal` value that appears at least once; that is checked when compiling, so a query whose
+    shape changes fails loudly at its first use. With `counted`, the SQL counts the queryset's
+    rows as QuerySet.count() does (`SELECT COUNT(*) FROM (...) subquery`): for a capped count,
+    pass `queryset.values("pk")[:cap + 1]`.
     """
 
-    def __init__(self, queryset: QuerySet, **placeholders: Any) -> None:
+    def __init__(self, queryset: QuerySet, *, counted: bool = False, **placeholders: Any) -> None:
         self.model = queryset.model
         compiler = queryset.query.get_compiler(DEFAULT_DB_ALIAS)
-        self.sql, params = compiler.as_sql()
+        sql, params = compiler.as_sql()
+        # The ORM's own SQL, wrapped as QuerySet.count() wraps a sliced query.
+        self.sql = f"SELECT COUNT(*) FROM ({sql}) subquery" if counted else sql  # noqa: S608
         self.params = tuple(params)
-        self.slots: dict[str, int] = {}
+        self.slots: dict[str, tuple[int, ...]] = {}
+        self._sent_as: dict[int, type] = {}
         for name, value in placeholders.items():
-            found = [i for i, param in enumerate(params) if param is value]
-            if len(found) != 1:
+            if isinstance(value, Equal):
+                # The ORM may send a value as a subclass of its type (psycopg's Int8 for a
+                # bigint column): the real value is then sent as that type too.
+                kind = type(value.value)
+                found = [
+                    i
+                    for i, param in enumerate(params)
+                    if isinstance(param, kind) and param == value.value
+                ]
+                self._sent_as.update(
+                    {i: type(params[i]) for i in found if type(params[i]) is not kind}
+                )
+            else:
+                found = [i for i, param in enumerate(params) if param is value]
+                found = found if len(found) == 1 else []
+            if not found:
                 raise ImproperlyConfigured(f"Placeholder {name} is not one parameter of {self.sql}")
-            self.slots[name] = found[0]
-        self.selected = tuple(
-            getattr(getattr(column, "target", None), "attname", None)
-            for column, _, _ in compiler.select
+            self.slots[name] = tuple(found)
+        self.selected = (
+            ("count",)
+            if counted
+            else tuple(
+                getattr(getattr(column, "target", None), "attname", None)
+                for column, _, _ in compiler.select
+            )
         )
+        self._compiler = None if counted else compiler
 
     def params_for(self, **values: Any) -> list[Any]:
         """The query's parameters with the placeholders replaced by `values`: with `self.sql`,
         for a caller that sends the query with other statements in one round trip."""
         params = list(self.params)
         for name, value in values.items():
-            params[self.slots[name]] = value
+            for slot in self.slots[name]:
+                params[slot] = self._sent_as[slot](value) if slot in self._sent_as else value
         return params
 
     def rows(self, **values: Any) -> list[tuple]:
@@ -154,11 +201,47 @@ class Compiled:
         using = router.db_for_read(self.model)
         return [instance(self.model, using, row, names) for row in found]
 
+    def models_of(self, found: Sequence[Sequence[Any]]) -> list[Model]:
+        """Rows this query returned (however they were fetched) as the ORM's ModelIterable
+        builds them from the same SQL: the model's instances with their select_related()
+        instances and annotations, fields left out deferred, each value converted."""
+        compiler = self._compiler
+        if compiler is None:
+            raise ImproperlyConfigured(f"{self.sql} does not select model instances")
+        using = router.db_for_read(self.model)
+        # The compiler as compiled, with this thread's connection (Django's are per thread):
+        # its converters are asked of the connection that read the rows.
+        compiler = copy.copy(compiler)
+        compiler.connection = connections[using]
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, using)
+        made = []
+        for row in compiler.results_iter([found]):
+            obj = klass_info["model"].from_db(using, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(obj, name, row[position])
+            made.append(obj)
+        return made
 
-def compiled_parts(compiled: Compiled, parts: Sequence[Part], **values: Any) -> list[list]:
-    """The rows of a compiled select_related() query, each split into its models' instances
-    (`split`); the query must select exactly each part's fields, in model order, part after
-    part, which is checked, so a query whose columns change fails loudly at its first use."""
+
+def parts_of(
+    compiled: Compiled, parts: Sequence[Part], found: Sequence[Sequence[Any]]
+) -> list[list]:
+    """The rows of a compiled select_related() query (however they were fetched), each split
+    into its models' instances (`split`); the query must select exactly each part's fields, in
+    model order, part after part, which is checked (parts_checked), so a query whose columns
+    change fails loudly at its first use."""
+    using = parts_checked(compiled, parts)
+    return [split(row, parts, using) for row in found]
+
+
+def parts_checked(compiled: Compiled, parts: Sequence[Part]) -> str:
+    """The database `compiled` reads, once it is checked to select exactly `parts`' fields, in
+    model order, part after part (ImproperlyConfigured otherwise)."""
     expected = tuple(
         field.attname
         for part in parts
@@ -166,5 +249,23 @@ def compiled_parts(compiled: Compiled, parts: Sequence[Part], **values: Any) -> 
     )
     if compiled.selected != expected:
         raise ImproperlyConfigured(f"{compiled.sql} does not select {expected}")
-    using = router.db_for_read(compiled.model)
-    return [split(row, parts, using) for row in compiled.rows(**values)]
+    return router.db_for_read(compiled.model)
+
+
+def read_together(*reads: tuple[Compiled, dict[str, Any]]) -> list[list[tuple]]:
+    """Each compiled query's rows, for its placeholders' values, from one round trip to
+    PostgreSQL (the statements run in order; the connection of the first one's model), each
+    sent as EXECUTE of a statement prepared once per connection (core.prepared), so a page's
+    compiled reads are neither compiled nor planned again. Each parameter must have a type
+    PostgreSQL can infer, as core.prepared says."""
+    using = router.db_for_read(reads[0][0].model)
+    connection = connections[using]
+    sql = "; ".join(statement_sql(connection, compiled.sql) for compiled, _ in reads)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [param for compiled, values in reads for param in compiled.params_for(**values)]
+        )
+        found = [cursor.fetchall()]
+        while cursor.nextset():
+            found.append(cursor.fetchall())
+    return found

@@ -1,13 +1,19 @@
 from django.apps import AppConfig
 
 
-def _api_decision_sources(decision_ids: list[int]) -> dict[int, str]:
-    from fhir_api.selectors import api_submission_for_decisions
+def _api_decision_label():
+    """On a decision's row: "via API: <client name>" when the API recorded it, else NULL."""
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Concat
 
-    return {
-        decision_id: f"via API: {submission.client_name}"
-        for decision_id, submission in api_submission_for_decisions(decision_ids).items()
-    }
+    from fhir_api.models import ApiSubmission
+
+    labels = (
+        ApiSubmission.objects.filter(decision=OuterRef("pk"))
+        .annotate(label=Concat(Value("via API: "), "client_name"))
+        .values("label")[:1]
+    )
+    return Subquery(labels)
 
 
 class FhirApiConfig(AppConfig):
@@ -18,4 +24,4 @@ class FhirApiConfig(AppConfig):
         # Reviewers see "via API" without review importing this app (triage/sources.py).
         from triage.sources import register_decision_source
 
-        register_decision_source(_api_decision_sources)
+        register_decision_source(_api_decision_label)

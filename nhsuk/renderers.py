@@ -41,6 +41,13 @@ def _formatted(value: Any) -> str:
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
 
+def input_value(widget, value: Any) -> str:
+    """The ` value="..."` an input `widget` writes for `value` (as _input writes it), or "" when
+    it writes none."""
+    formatted = widget.format_value(value)
+    return "" if formatted is None else f' value="{_formatted(formatted)}"'
+
+
 def _attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html."""
     return "".join(

@@ -55,8 +55,13 @@ def policy_version_in_effect(
     is read without its large fields and the whole version comes from policy_version_whole.
     """
     on = on or timezone.localdate()
-    if policy is None and from_memory:
-        found = _in_effect_compiled().instances(policy_version_light_fields(), on=on)
+    if from_memory:
+        compiled, values = (
+            (_in_effect_compiled(), {"on": on})
+            if policy is None
+            else (_in_effect_of_policy_compiled(), {"on": on, "policy": policy.pk})
+        )
+        found = compiled.instances(policy_version_light_fields(), **values)
         return policy_version_whole(found[0]) if found else None
     version = _in_effect(policy, on, from_memory=from_memory).first()
     return policy_version_whole(version) if from_memory and version is not None else version
@@ -105,6 +110,18 @@ def _in_effect_compiled() -> rows.Compiled:
     a check asks which version is in effect, and compiling cost more CPU than running it."""
     query = _in_effect(None, _PLACEHOLDER_DATE, from_memory=True)[:1]
     return rows.Compiled(query, on=_PLACEHOLDER_DATE)
+
+
+_PLACEHOLDER_POLICY_ID = -190102040
+
+
+@functools.cache
+def _in_effect_of_policy_compiled() -> rows.Compiled:
+    """_in_effect for a given policy, compiled once: the reviewer's decision page asks which
+    version of the decision's policy is in effect today."""
+    policy = Policy(pk=_PLACEHOLDER_POLICY_ID)
+    query = _in_effect(policy, _PLACEHOLDER_DATE, from_memory=True)[:1]
+    return rows.Compiled(query, on=_PLACEHOLDER_DATE, policy=_PLACEHOLDER_POLICY_ID)
 
 
 # Published versions kept whole in this process's memory ------------------------------------

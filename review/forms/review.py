@@ -7,9 +7,11 @@ import uuid
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Row
 from django import forms
+from django.utils.safestring import SafeString
 
+from nhsuk.form_body import KeptLayoutHelper
 from nhsuk.layout import HTML, ButtonGroup, Field, Fieldset, Layout, Radios, Submit
-from nhsuk.renderers import FAST_WIDGETS
+from nhsuk.renderers import FAST_WIDGETS, input_value
 from review.models import Review
 from review.services.reviews import DISAGREE_NEEDS_OUTCOME, DISAGREE_NEEDS_REASON
 from triage.references import ALPHABET, PREFIX, reference_normalise
@@ -41,6 +43,11 @@ def search_parse(raw: str) -> tuple[str, str]:
 # Dates outside these years are typing mistakes; refusing them also keeps date arithmetic
 # (the day after, the month after) far from datetime's year-9999 limit.
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+def _hashable(value):
+    """A field's raw value (a date input sends a list of its boxes) as a key part."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 class DecisionFilterForm(forms.Form):
@@ -87,18 +94,55 @@ class DecisionFilterForm(forms.Form):
             ),
         )
 
+    # A valid reference nobody searches for: kept markup holds it where a search was typed.
+    SEARCH_STAND_IN = "FT-AAAA-AAAA"
+
     def fragment_key(self) -> tuple | None:
-        """Unbound, the markup depends only on the fields' choices (nhsuk.form_body keeps it):
-        the select lists are read on every request, so a new practice or user makes a new key.
-        A bound form shows what was typed and its errors, and is rendered every time."""
-        if self.is_bound:
+        """The markup depends only on the fields' choices and, bound, on what was sent for each
+        field (nhsuk.form_body keeps it): the select lists are read on every request, so a new
+        practice or user makes a new key. A valid bound form shows no errors, only the values
+        sent, so paging through a filtered list renders its form once. A search (it may be an
+        NHS number) is kept as SEARCH_STAND_IN and put back by fragment_fill; a form with
+        errors is rendered every time, and never kept."""
+        if self.is_bound and not self.is_valid():
             return None
         choices = (
             (name, tuple(field.choices))
             for name, field in self.fields.items()
             if isinstance(field, forms.ChoiceField)
         )
-        return ("review-filters", tuple(self.fields), *choices)
+        sent = ()
+        if self.is_bound:
+            sent = tuple(
+                self.SEARCH_STAND_IN
+                if name == "q" and self._searched()
+                else _hashable(self[name].data)
+                for name in self.fields
+            )
+        return ("review-filters", tuple(self.fields), *choices, sent)
+
+    def _searched(self) -> bool:
+        return bool(self.is_bound and self.data.get("q"))
+
+    def fragment_form(self) -> forms.Form:
+        """The form whose markup is kept for fragment_key: this one, with a search replaced by
+        SEARCH_STAND_IN."""
+        if not self._searched():
+            return self
+        data = self.data.copy()
+        data["q"] = self.SEARCH_STAND_IN
+        return type(self)(data, prefix=self.prefix)
+
+    def fragment_fill(self, html: str) -> SafeString | None:
+        """The kept markup with the search typed in place of SEARCH_STAND_IN (None if the
+        stand-in is not in it exactly once)."""
+        if not self._searched():
+            return html
+        widget = self.fields["q"].widget
+        stand_in = input_value(widget, self.SEARCH_STAND_IN)
+        if html.count(stand_in) != 1:
+            return None
+        return SafeString(html.replace(stand_in, input_value(widget, self["q"].value())))
 
     def clean_q(self) -> tuple[str, str] | None:
         raw = (self.cleaned_data.get("q") or "").strip()
@@ -145,9 +189,13 @@ class ReviewForm(forms.Form):
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
+    # A submission key no form is given: kept markup holds it where the form's own key goes.
+    SUBMISSION_KEY_STAND_IN = uuid.UUID(int=0)
+
     def __init__(self, *args, action: str = "", outcomes=(), **kwargs):
         kwargs.setdefault("initial", {}).setdefault("submission_key", uuid.uuid4())
         super().__init__(*args, **kwargs)
+        self.action, self.outcomes = action, tuple(outcomes)
         self.fields["correct_outcome"].choices = [("", "Select an outcome"), *outcomes]
         self.fields["verdict"].choices = [
             (Review.Verdict.AGREE, "Agree with the decision"),
@@ -155,7 +203,7 @@ class ReviewForm(forms.Form):
             (Review.Verdict.REFER_IFR, "Refer to the individual funding request (IFR) panel"),
             (Review.Verdict.MORE_INFORMATION, "More information needed"),
         ]
-        self.helper = FormHelper()
+        self.helper = KeptLayoutHelper()
         self.helper.form_action = action
         self.helper.form_id = "record-verdict"
         self.helper.show_error_summary = False  # the page shows it above the <h1>
@@ -169,6 +217,27 @@ class ReviewForm(forms.Form):
             "submission_key",
             Submit("record", "Record verdict", prevent_double_click=True),
         )
+
+    def fragment_key(self) -> tuple | None:
+        """Unbound, the layout's markup depends only on the outcomes offered (the decision's
+        version and outcome) and the submission key, kept as SUBMISSION_KEY_STAND_IN and put
+        back by fragment_fill (nhsuk.form_body.KeptLayoutHelper). A bound form (what was
+        typed, its errors) is rendered every time."""
+        if self.is_bound:
+            return None
+        return ("review-verdict", self.outcomes)
+
+    def fragment_form(self) -> "ReviewForm":
+        initial = {"submission_key": self.SUBMISSION_KEY_STAND_IN}
+        return ReviewForm(action=self.action, outcomes=self.outcomes, initial=initial)
+
+    def fragment_fill(self, html: str) -> SafeString | None:
+        widget = self.fields["submission_key"].widget
+        stand_in = input_value(widget, str(self.SUBMISSION_KEY_STAND_IN))
+        if html.count(stand_in) != 1:
+            return None
+        real = input_value(widget, self["submission_key"].value())
+        return SafeString(html.replace(stand_in, real))
 
     def clean(self):
         cleaned = super().clean()

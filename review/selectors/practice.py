@@ -58,14 +58,43 @@ def _open_request_of() -> rows.Compiled:
 def review_and_reply_history(*, decision) -> list:
     """Verdicts and practice replies on a decision, newest first, as one list.
 
-    Each item has `kind` ("review" or "reply") and the row.
+    Each item has `kind` ("review" or "reply") and the row. Both reads are compiled once and
+    sent in one round trip (review_and_reply_reads).
     """
-    reviews = [
-        {"kind": "review", "row": r, "at": r.created_at}
-        for r in decision.reviews.select_related("reviewer", "notification").order_by("-sequence")
-    ]
-    replies = [
-        {"kind": "reply", "row": r, "at": r.created_at}
-        for r in decision.practice_replies.select_related("author").order_by("-sequence")
-    ]
-    return sorted(reviews + replies, key=lambda item: item["at"], reverse=True)
+    return review_and_reply_history_of(
+        decision, *rows.read_together(*review_and_reply_reads(decision=decision))
+    )
+
+
+def review_and_reply_reads(*, decision) -> list[tuple[rows.Compiled, dict]]:
+    """The decision's verdicts (with reviewer and notification) and replies (with author), as
+    compiled queries for rows.read_together; review_and_reply_history_of reads their rows."""
+    return [(_reviews_of(), {"decision": decision.pk}), (_replies_of(), {"decision": decision.pk})]
+
+
+def review_and_reply_history_of(decision, reviews: list, replies: list) -> list:
+    """review_and_reply_history from the rows of review_and_reply_reads: the instances
+    decision.reviews and decision.practice_replies give, each linked to `decision`."""
+    history = []
+    for kind, compiled, found in (
+        ("review", _reviews_of(), reviews),
+        ("reply", _replies_of(), replies),
+    ):
+        for row in compiled.models_of(found):
+            row.decision = decision  # as the related manager links them
+            history.append({"kind": kind, "row": row, "at": row.created_at})
+    return sorted(history, key=lambda item: item["at"], reverse=True)
+
+
+@functools.cache
+def _reviews_of() -> rows.Compiled:
+    reviews = Review.objects.filter(decision_id=_DECISION_ID).select_related(
+        "reviewer", "notification"
+    )
+    return rows.Compiled(reviews.order_by("-sequence"), decision=_DECISION_ID)
+
+
+@functools.cache
+def _replies_of() -> rows.Compiled:
+    replies = PracticeReply.objects.filter(decision_id=_DECISION_ID).select_related("author")
+    return rows.Compiled(replies.order_by("-sequence"), decision=_DECISION_ID)

@@ -7,7 +7,7 @@ the same with a thousand decisions or a million.
 import datetime
 import functools
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,14 +20,23 @@ from django.http import Http404
 from django.utils import timezone
 
 from core import rows
-from core.chain import chain_tail
+from core.chain import GENESIS_HASH, chain_tail
 from policy.selectors import (
     policy_version_heavy_fields,
 )
 from review.models import Review
-from triage.models import AccessEvent, Decision, DecisionCorrection, Practice, ReferralCheck
+from review.selectors.practice import review_and_reply_history_of, review_and_reply_reads
+from triage.models import (
+    AccessEvent,
+    Decision,
+    DecisionCorrection,
+    Practice,
+    ReferralCheck,
+    StartBackScore,
+)
 from triage.selectors.practice import decision_relation_parts, decision_with_relations
-from triage.sources import decision_sources
+from triage.services.startback import startback_latest_put
+from triage.sources import decision_source_label
 
 PAGE_SIZE = 25
 ACCESS_LOG_LIMIT = 50
@@ -83,29 +92,78 @@ def decision_replaced_by() -> Subquery:
 
 
 def decision_list_for_review() -> QuerySet[Decision]:
-    """Every decision, with what the list shows and its latest verdict, in one query."""
+    """Every decision, with what the list shows, its latest verdict and how it was made
+    (`source`: "via API: <client name>", or "" for the web form), in one query."""
     return (
         Decision.objects.select_related("practice")
         .only(*LIST_FIELDS)
         .annotate(
-            latest_verdict=latest_review("verdict"), entered_in_error=decision_entered_in_error()
+            latest_verdict=latest_review("verdict"),
+            entered_in_error=decision_entered_in_error(),
+            source=decision_source_label(),
         )
     )
 
 
-def decision_get_for_review(*, reference: str) -> Decision:
+@dataclass(frozen=True)
+class DecisionForReview:
+    """A decision as its reviewer's page shows it (decision_for_review_page)."""
+
+    decision: Decision
+    # The content hash of the decision before it in the chain (None when there is none).
+    previous_hash: str | None
+    # How it was made: "via API: <client name>", or "" for the web form.
+    source: str
+
+
+def decision_for_review_page(*, reference: str) -> DecisionForReview:
     """The decision with its practice, clinician, policy version and policy, and whether it was
-    entered in error, in one query compiled once per process (core.rows.Compiled): every view
-    of a decision and every verdict reads it."""
-    found = rows.compiled_parts(
-        _decision_for_review(), decision_relation_parts(), reference=reference
+    entered in error (every view of a decision and every verdict reads it), with what its page
+    shows of other rows: the content hash of the decision before it (the chain link the page
+    checks), how it was made, and its latest STarT Back score (kept with it:
+    triage.services.startback.startback_latest), all by SQL compiled once and sent in one round
+    trip."""
+    found, previous, source, startback = rows.read_together(
+        *((compiled(), {"reference": reference}) for compiled in _REVIEW_PAGE_READS)
     )
     if not found:
         raise Http404("No decision with that reference")
-    return decision_with_relations(*found[0])
+    decision = decision_with_relations(
+        *rows.parts_of(_decision_for_review(), decision_relation_parts(), found)[0]
+    )
+    scores = _startback_of().models_of(startback)
+    for score in scores:
+        score.decision = decision  # as decision.startback_scores links it
+    startback_latest_put(decision, scores[0] if scores else None)
+    return DecisionForReview(
+        decision=decision,
+        previous_hash=previous[0][0] if previous else None,
+        source=source[0][0] if source else "",
+    )
 
 
 _REFERENCE = "FT-COMPILED-ONLY"  # placeholder for a reference (core.rows.Compiled)
+
+
+@functools.cache
+def _previous_hash() -> rows.Compiled:
+    sequence = Decision.objects.filter(reference=_REFERENCE).values("sequence")[:1]
+    before = Decision.objects.filter(sequence=Subquery(sequence) - 1)
+    return rows.Compiled(before.values_list("content_hash").order_by(), reference=_REFERENCE)
+
+
+@functools.cache
+def _source_of() -> rows.Compiled:
+    labelled = Decision.objects.filter(reference=_REFERENCE).annotate(
+        source=decision_source_label()
+    )
+    return rows.Compiled(labelled.values_list("source").order_by(), reference=_REFERENCE)
+
+
+@functools.cache
+def _startback_of() -> rows.Compiled:
+    scores = StartBackScore.objects.filter(decision__reference=_REFERENCE).order_by("-sequence")
+    return rows.Compiled(scores[:1], reference=_REFERENCE)
 
 
 @functools.cache
@@ -125,22 +183,43 @@ def _decision_for_review() -> rows.Compiled:
     return rows.Compiled(found, reference=_REFERENCE)
 
 
+# decision_for_review_page's reads, in the order it sends them.
+_REVIEW_PAGE_READS = (_decision_for_review, _previous_hash, _source_of, _startback_of)
+
+
 def review_history(*, decision: Decision) -> list[Review]:
     """Every verdict on the decision, newest (the one that counts) first."""
     return list(decision.reviews.select_related("reviewer").order_by("-sequence"))
 
 
-def access_log_for_decision(*, decision: Decision, limit: int = ACCESS_LOG_LIMIT):
-    """The most recent `limit` access events, and whether older ones exist.
+def decision_history_and_access_log(
+    *, decision: Decision, limit: int = ACCESS_LOG_LIMIT
+) -> tuple[list, list, bool]:
+    """The decision's verdicts and practice replies, newest first (review_and_reply_history),
+    its most recent `limit` access events and whether older ones exist: only what the log shows
+    (when, what, and who). Three reads compiled once and sent in one round trip."""
+    reviews, replies, events = rows.read_together(
+        *review_and_reply_reads(decision=decision), (_access_log(limit), {"decision": decision.pk})
+    )
+    return (
+        review_and_reply_history_of(decision, reviews, replies),
+        *_access_log_of(events, limit),
+    )
 
-    Only what the log shows is read (when, what, and who), by SQL compiled once per limit:
-    every view of a decision reads its log, up to 51 events with their users.
-    """
-    events = []
-    for event, user in rows.compiled_parts(
-        _access_log(limit), ACCESS_LOG_PARTS, decision=decision.pk
-    ):
-        event.user = user
+
+def _access_log_of(found: list[tuple], limit: int) -> tuple[list[AccessEvent], bool]:
+    """The events (the first `limit`) of rows _access_log(limit) returned, each with its user,
+    and whether there were more. A user who made several of them is one instance: most of a
+    decision's log is the same few reviewers."""
+    using = rows.parts_checked(_access_log(limit), ACCESS_LOG_PARTS)
+    event_part, user_part = ACCESS_LOG_PARTS
+    width = rows.width(AccessEvent, event_part.names)
+    events, users = [], {}
+    for row in found:
+        (event,) = rows.split(row[:width], [event_part], using)
+        if event.user_id not in users:
+            (users[event.user_id],) = rows.split(row[width:], [user_part], using)
+        event.user = users[event.user_id]
         events.append(event)
     return events[:limit], len(events) > limit
 
@@ -240,25 +319,65 @@ def _rows_by_practice(
     decisions are read from the (practice, -sequence) index until the page is full: usually
     one or two short index scans.
     """
-    (_, names_descending), (sequence_field, sequence_descending) = walk
+
+    def read(pks: list[int], after_sequence, count: int) -> list:
+        return list(practice_rows(queryset, walk, pks, after_sequence)[:count])
+
+    return rows_by_practice(practice_names(), walk, after, limit, read)
+
+
+def practice_names(found: Sequence[tuple[int, str]] | None = None) -> dict[str, list[int]]:
+    """{practice name: the ids of the practices with that name}, in name order, from the rows
+    of practices_by_name() (read now if `found` is not given)."""
     names: dict[str, list[int]] = {}
-    for pk, name in Practice.objects.order_by("name", "pk").values_list("pk", "name"):
+    for pk, name in practices_by_name().rows() if found is None else found:
         names.setdefault(name, []).append(pk)
+    return names
+
+
+@functools.cache
+def practices_by_name() -> rows.Compiled:
+    """Every practice's id and name in name order, compiled once (core.rows.Compiled)."""
+    return rows.Compiled(Practice.objects.order_by("name", "pk").values_list("pk", "name"))
+
+
+def practice_rows(
+    queryset: QuerySet, walk: Sequence[tuple[str, bool]], pks: Sequence, after_sequence
+) -> QuerySet:
+    """`queryset`'s rows at the practices `pks` in the walk's sequence order, after the
+    sequence `after_sequence` (None: from the first)."""
+    (_, _), (sequence_field, sequence_descending) = walk
+    in_practice = queryset.filter(practice_id__in=pks).order_by(
+        f"{'-' if sequence_descending else ''}{sequence_field}"
+    )
+    if after_sequence is None:
+        return in_practice
+    beyond = "lt" if sequence_descending else "gt"
+    return in_practice.filter(**{f"{sequence_field}__{beyond}": after_sequence})
+
+
+def rows_by_practice(
+    names: dict[str, list[int]],
+    walk: Sequence[tuple[str, bool]],
+    after: Sequence | None,
+    limit: int,
+    read: Callable[[list[int], Any, int], list],
+) -> list:
+    """The walk of _rows_by_practice over `names` (practice_names), reading at most `count`
+    rows of the practices `pks` after a sequence (or None) with `read(pks, sequence, count)`."""
+    (_, names_descending), _ = walk
     ordered = sorted(names, reverse=names_descending)
+    start_name = start_sequence = None
     if after is not None:
         start_name, start_sequence = after
         ordered = [n for n in ordered if (n <= start_name if names_descending else n >= start_name)]
-    rows: list = []
-    sequence_order = f"{'-' if sequence_descending else ''}{sequence_field}"
+    found: list = []
     for name in ordered:
-        in_practice = queryset.filter(practice_id__in=names[name]).order_by(sequence_order)
-        if after is not None and name == start_name:
-            beyond = "lt" if sequence_descending else "gt"
-            in_practice = in_practice.filter(**{f"{sequence_field}__{beyond}": start_sequence})
-        rows += list(in_practice[: limit - len(rows)])
-        if len(rows) >= limit:
+        after_sequence = start_sequence if after is not None and name == start_name else None
+        found += read(names[name], after_sequence, limit - len(found))
+        if len(found) >= limit:
             break
-    return rows
+    return found
 
 
 def keyset_page(
@@ -270,16 +389,37 @@ def keyset_page(
 ) -> KeysetPage:
     """One page of `queryset` in `order`: page_size + 1 rows fetched, no COUNT, no OFFSET."""
     page_size = page_size or PAGE_SIZE
+    state, walk = keyset_walk(order, cursor)
+    after = state["v"] if state else None
+    if walk[0][0] == PRACTICE_NAME:
+        rows = _rows_by_practice(queryset, walk, after, page_size + 1)
+    else:
+        rows = list(keyset_rows(queryset, walk, after)[: page_size + 1])
+    return keyset_page_of(order, state, rows, page_size)
+
+
+def keyset_walk(order: Sequence[tuple[str, bool]], cursor: str) -> tuple[dict | None, list]:
+    """The cursor's state (None on the first page) and the order the rows are read in: `order`,
+    or its reverse when paging backwards."""
     state = _cursor_load(cursor, order)
     backwards = bool(state and state["b"])
-    walk = [(field, descending != backwards) for field, descending in order]
-    if walk[0][0] == PRACTICE_NAME:
-        rows = _rows_by_practice(queryset, walk, state["v"] if state else None, page_size + 1)
-    else:
-        rows_qs = queryset.order_by(*[f"{'-' if d else ''}{f}" for f, d in walk])
-        if state:
-            rows_qs = rows_qs.filter(_beyond(walk, state["v"]))
-        rows = list(rows_qs[: page_size + 1])
+    return state, [(field, descending != backwards) for field, descending in order]
+
+
+def keyset_rows(
+    queryset: QuerySet, walk: Sequence[tuple[str, bool]], after: Sequence | None
+) -> QuerySet:
+    """`queryset` in the order `walk`, from just after the values `after` (None: the start)."""
+    rows = queryset.order_by(*[f"{'-' if d else ''}{f}" for f, d in walk])
+    return rows.filter(_beyond(walk, after)) if after is not None else rows
+
+
+def keyset_page_of(
+    order: Sequence[tuple[str, bool]], state: dict | None, rows: list, page_size: int
+) -> KeysetPage:
+    """The page made of `rows` (up to page_size + 1, read in keyset_walk's order after the
+    cursor `state`), with its links to the pages before and after it."""
+    backwards = bool(state and state["b"])
     more = len(rows) > page_size
     rows = rows[:page_size]
     if backwards:
@@ -348,7 +488,7 @@ WORKLIST_VERDICTS = ("more_information", "refer_ifr", "disagree")
 _VERDICT_COUNTS_KEY = "review:worklist-verdict-counts"
 
 
-def latest_verdict_counts() -> dict[str, int]:
+def latest_verdict_counts(*, head: tuple[int, str] | None = None) -> dict[str, int]:
     """{verdict: decisions whose latest review has it} for the worklist verdicts.
 
     Counting reads every review (about 100 ms at 135,000 reviews, on every list page), so the
@@ -356,11 +496,11 @@ def latest_verdict_counts() -> dict[str, int]:
     when the head has moved. They stay exact: reviews are append-only and hash-chained (the
     database refuses anything else), so the head's sequence and content hash stand for every
     review before it. The head is read first: a review recorded during the count then moves
-    the head, and the next page counts again.
+    the head, and the next page counts again. `head`: the head, if the caller has read it.
     """
     from review.selectors.practice import latest_reviews
 
-    head = chain_tail(Review)
+    head = head or chain_tail(Review)
     cached = cache.get(_VERDICT_COUNTS_KEY)
     if cached is not None and cached[0] == head:
         return cached[1]
@@ -378,17 +518,26 @@ def latest_verdict_counts() -> dict[str, int]:
 
 def worklist_counts() -> dict[str, tuple[int, bool]]:
     """{worklist: (count, more than the cap)} for the reviewer's start page: the review chain's
-    head, then the capped count of unreviewed decisions (and the verdict counts if a review has
-    been recorded since they were last counted)."""
-    counts = {v: (n, False) for v, n in latest_verdict_counts().items()}
-    counts["unreviewed"] = count_capped(Decision.objects.filter(~decision_reviewed()))
+    head, then the capped count of unreviewed decisions, in one round trip (and the verdict
+    counts if a review has been recorded since they were last counted)."""
+    found, [(n,)] = rows.read_together(
+        (_review_chain_head(), {}), (_unreviewed_counted(COUNT_CAP), {})
+    )
+    head = tuple(found[0]) if found else (0, GENESIS_HASH)
+    counts = {v: (n, False) for v, n in latest_verdict_counts(head=head).items()}
+    counts["unreviewed"] = (min(n, COUNT_CAP), n > COUNT_CAP)
     return counts
 
 
-def decisions_with_sources(decisions: list[Decision]) -> list[Decision]:
-    """Set `source` ("via API: <client name>", or "" for the web form) on each decision, in
-    one query for the whole page (triage.sources; review must not import the API app)."""
-    sources = decision_sources(d.pk for d in decisions)
-    for decision in decisions:
-        decision.source = sources.get(decision.pk, "")
-    return decisions
+@functools.cache
+def _review_chain_head() -> rows.Compiled:
+    """core.chain.chain_tail(Review) compiled once: the last review's sequence and hash."""
+    last = Review.objects.order_by("-sequence").values_list("sequence", "content_hash")[:1]
+    return rows.Compiled(last)
+
+
+@functools.cache
+def _unreviewed_counted(cap: int) -> rows.Compiled:
+    """count_capped of the decisions nobody has reviewed, compiled once (every list page)."""
+    unreviewed = Decision.objects.filter(~decision_reviewed()).order_by().values("pk")[: cap + 1]
+    return rows.Compiled(unreviewed, counted=True)

@@ -261,10 +261,19 @@ def chain_verify(
     return run
 
 
-def decision_verify(*, decision: Decision) -> RecordCheck:
-    """Recompute this decision's hash and check its link to the decision before it."""
+_UNREAD = object()
+
+
+def decision_verify(
+    *, decision: Decision, previous_hash: str | None | object = _UNREAD
+) -> RecordCheck:
+    """Recompute this decision's hash and check its link to the decision before it: to the
+    content hash `previous_hash` of the decision before it, when the caller has read it (None:
+    there is none), else read here."""
     if decision.sequence == 1:
         expected_previous = GENESIS_HASH
+    elif previous_hash is not _UNREAD:
+        expected_previous = previous_hash
     else:
         expected_previous = (
             Decision.objects.filter(sequence=decision.sequence - 1)

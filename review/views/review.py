@@ -15,16 +15,15 @@ from core.csv_cells import csv_lines
 from core.roles import REVIEWER, role_required
 from review.filters import DecisionFilter
 from review.forms.review import ReviewForm, SampleForm
-from review.selectors.practice import review_and_reply_history
+from review.selectors.decision_list import decision_list_page
 from review.selectors.review import (
     QUEUE_ORDER,
     SORTS,
-    access_log_for_decision,
+    DecisionForReview,
     count_capped,
-    decision_get_for_review,
-    decision_list_for_review,
+    decision_for_review_page,
+    decision_history_and_access_log,
     decision_sample_for_month,
-    decisions_with_sources,
     keyset_page,
     unreviewed_queue,
     worklist_counts,
@@ -39,7 +38,6 @@ from triage.nhs_number import nhs_number_format
 from triage.presentation import decision_context, decisions_linked, startback_context
 from triage.services.access import access_event_record, nhs_number_search_hash
 from triage.services.impact import impact_decision_today
-from triage.sources import decision_source
 
 # Column headings that sort the list, and the order a first click gives.
 SORTABLE_COLUMNS = (
@@ -122,14 +120,14 @@ def _list_log(request: HttpRequest, filterset: DecisionFilter, page) -> None:
 @require_GET
 def decision_list(request: HttpRequest) -> HttpResponse:
     """Every decision, filtered, searched and sorted; keyset pages with previous/next links."""
-    filterset = DecisionFilter(request.GET or None, queryset=decision_list_for_review())
+    # decision_list_page reads decision_list_for_review(), not the filterset's queryset.
+    filterset = DecisionFilter(request.GET or None)
     valid = not filterset.is_bound or filterset.is_valid()
     sort = filterset.sort_key
     page, count = None, None
     if valid:
-        page = keyset_page(filterset.qs, order=SORTS[sort], cursor=request.GET.get("cursor", ""))
-        decisions_linked(decisions_with_sources(page.rows), "review:detail")
-        count = count_capped(filterset.qs)
+        page, count = decision_list_page(filterset, cursor=request.GET.get("cursor", ""))
+        decisions_linked(page.rows, "review:detail")
         if page.rows:
             _list_log(request, filterset, page)
     counts = worklist_counts()
@@ -156,9 +154,9 @@ def decision_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpResponse:
-    log, log_truncated = access_log_for_decision(decision=decision)
-    history = review_and_reply_history(decision=decision)
+def _detail(request: HttpRequest, found: DecisionForReview, form: ReviewForm) -> HttpResponse:
+    decision = found.decision
+    history, log, log_truncated = decision_history_and_access_log(decision=decision)
     reviews = sorted(
         (item["row"] for item in history if item["kind"] == "review"),
         key=lambda review: review.sequence,
@@ -172,8 +170,8 @@ def _detail(request: HttpRequest, decision: Decision, form: ReviewForm) -> HttpR
             "back": request.GET.get("back", "")[:2000],
             **decision_context(decision, nhs_number=nhs_number_format(decision.nhs_number)),
             **startback_context(decision, offer=False),
-            "integrity": decision_verify(decision=decision),
-            "source": decision_source(decision.pk),
+            "integrity": decision_verify(decision=decision, previous_hash=found.previous_hash),
+            "source": found.source,
             "today": impact_decision_today(decision=decision),
             "reviews": reviews,
             "history": history,
@@ -195,9 +193,9 @@ def _review_form(decision: Decision, data=None) -> ReviewForm:
 @require_GET
 def decision_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """What was decided, for whom, under which policy, on which answers; and is it intact."""
-    decision = decision_get_for_review(reference=reference)
-    access_event_record(user=request.user, action=AccessEvent.Action.VIEW, decision=decision)
-    return _detail(request, decision, _review_form(decision))
+    found = decision_for_review_page(reference=reference)
+    access_event_record(user=request.user, action=AccessEvent.Action.VIEW, decision=found.decision)
+    return _detail(request, found, _review_form(found.decision))
 
 
 def back_to_list(request: HttpRequest) -> str:
@@ -212,7 +210,8 @@ def back_to_list(request: HttpRequest) -> str:
 @role_required(REVIEWER)
 @require_POST
 def review_create(request: HttpRequest, reference: str) -> HttpResponse:
-    decision = decision_get_for_review(reference=reference)
+    found = decision_for_review_page(reference=reference)
+    decision = found.decision
     form = _review_form(decision, request.POST)
     if form.is_valid():
         try:
@@ -231,7 +230,7 @@ def review_create(request: HttpRequest, reference: str) -> HttpResponse:
             if created:
                 messages.success(request, f"Verdict recorded: {review.get_verdict_display()}")
             return redirect("review:detail", reference=decision.reference)
-    return _detail(request, decision, form)
+    return _detail(request, found, form)
 
 
 @role_required(REVIEWER)
@@ -239,7 +238,7 @@ def review_create(request: HttpRequest, reference: str) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Unreviewed decisions, oldest first."""
     page = keyset_page(unreviewed_queue(), order=QUEUE_ORDER, cursor=request.GET.get("cursor", ""))
-    decisions_linked(decisions_with_sources(page.rows), "review:detail")
+    decisions_linked(page.rows, "review:detail")
     return render(request, "review/queue.html", {"page": page, **_pagination(request.GET, page)})
 
 
@@ -254,7 +253,7 @@ def audit_sample(request: HttpRequest) -> HttpResponse:
         this_month = timezone.localdate().replace(day=1)
         month = cleaned.get("month") or (this_month - datetime.timedelta(days=1)).replace(day=1)
         size = cleaned.get("size") or settings.AUDIT_SAMPLE_SIZE
-        sample = decisions_with_sources(list(decision_sample_for_month(month=month, size=size)))
+        sample = decision_sample_for_month(month=month, size=size)
         decisions_linked(sample, "review:detail")
     return render(
         request,

@@ -2,11 +2,12 @@
 
 from django.urls import reverse
 
-from review.selectors.review import decisions_with_sources
+from review.selectors.review import decision_list_for_review
 from tests.conftest import VALID_NHS_NUMBERS, answers_for
 from tests.fhir_api.conftest import post, response_for
 from tests.oidc_provider import API_CLIENT_NAME
 from triage.models import Decision
+from triage.sources import decision_source
 
 
 def _web_decision(gp):
@@ -55,11 +56,20 @@ def test_api_decision_shows_via_api_and_the_client_on_the_reviewers_detail(
     assert "The GP web form" in web_html
 
 
-def test_sources_of_a_page_of_decisions_take_one_query(api, gp, django_assert_num_queries):
+def test_the_sources_of_a_page_of_decisions_are_read_with_its_rows(
+    api, gp, django_assert_num_queries
+):
     for number in range(3):
         post(api, response_for(identifier=f"resp-{number}"))
     _web_decision(gp)
-    decisions = list(Decision.objects.order_by("id"))
     with django_assert_num_queries(1):
-        decisions_with_sources(decisions)
+        decisions = list(decision_list_for_review().order_by("id"))
     assert [d.source for d in decisions] == [f"via API: {API_CLIENT_NAME}"] * 3 + [""]
+
+
+def test_one_decisions_source_is_its_own(api, gp):
+    post(api, response_for())
+    api_decision = Decision.objects.get()
+    web_decision = _web_decision(gp)
+    assert decision_source(api_decision.pk) == f"via API: {API_CLIENT_NAME}"
+    assert decision_source(web_decision.pk) == ""

@@ -115,9 +115,20 @@ def test_the_pages_compiled_once_query_agrees_with_the_rule_on_every_day(policy_
             cursor.execute(query.sql, query.params)
             sent = query.version(cursor.fetchall())
         assert (sent and sent.pk) == (by_rule and by_rule.pk), day
+        # and for the policy given (the reviewer's "what would today's policy decide?")
+        of_policy = policy_version_in_effect(policy=policy_v1.policy, on=day, from_memory=True)
+        assert (of_policy and of_policy.pk) == (by_rule and by_rule.pk), day
         seen.add(by_rule and by_rule.number)
         day += datetime.timedelta(days=7)
     assert seen == {None, 1, 3, 4, 5} and v5.number in seen
+
+
+def test_a_policy_without_a_published_version_has_none_in_effect(policy_v1):
+    from policy.models import Policy
+
+    other = Policy.objects.create(slug="another-statement", title="Another statement")
+    assert policy_version_in_effect(policy=other, from_memory=True) is None
+    assert policy_version_in_effect(policy=policy_v1.policy, from_memory=True).pk == policy_v1.pk
 
 
 def test_timeline_states_in_effect_scheduled_superseded_withdrawn(policy_v1, policy_admin):

@@ -41,6 +41,18 @@ def _worklist_counts(client) -> dict:
     return {w["key"]: w["count"] for w in client.get(LIST).context["worklists"]}
 
 
+def test_the_unreviewed_worklist_counts_up_to_the_cap(
+    reviewer_client, make_decision, make_review, monkeypatch
+):
+    made = [make_decision() for _ in range(4)]
+    monkeypatch.setattr("review.selectors.review.COUNT_CAP", 3)
+    assert _worklist_counts(reviewer_client)["unreviewed"] == (3, True)
+    make_review(made[0], "agree")
+    assert _worklist_counts(reviewer_client)["unreviewed"] == (3, False)
+    make_review(made[1], "disagree")
+    assert _worklist_counts(reviewer_client)["unreviewed"] == (2, False)
+
+
 def test_worklist_counts_follow_each_new_review_after_they_were_counted(
     reviewer_client, make_decision, make_review
 ):
