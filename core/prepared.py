@@ -19,17 +19,14 @@ compared with or stored in, or a cast): `PREPARE` refuses `%s IS NULL` alone.
 
 Names come from the statement's text, so a name always means the same statement, on any
 connection and in any process. What is prepared is known per connection
-(core.postgresql.DatabaseWrapper.prepared_names): forgotten when the connection is replaced,
-and after any database error on it, when the next use prepares again (a statement already
-there is kept, as its name says it is the same).
+(core.postgresql.DatabaseWrapper.prepared_names): empty when the connection is new, and
+unknown after any database error on it, when the next use asks PostgreSQL what it holds
+(`pg_prepared_statements`) and prepares what is missing.
 """
 
-import contextlib
 import functools
 import hashlib
 import re
-
-from psycopg import errors
 
 _PLACEHOLDER = re.compile(r"%%|%s")
 _EXECUTE = re.compile(r"EXECUTE (fusion_[0-9a-f]{24})")
@@ -45,17 +42,18 @@ def statement_sql(connection, sql: str) -> str:
     # would not have what is prepared on the old one.
     connection.close_if_health_check_failed()
     connection.ensure_connection()
-    prepared = getattr(connection, "prepared_names", None)
-    if prepared is None:  # another backend
+    if not hasattr(connection, "prepared_names"):  # another backend
         return sql
     name, body, execute = _parts(sql)
-    if name not in prepared:
-        # Already there if prepared before an error made this connection forget it: the name
-        # says it is the same statement.
-        already = contextlib.suppress(errors.DuplicatePreparedStatement)
-        with connection.wrap_database_errors, already:
+    with connection.wrap_database_errors:
+        if connection.prepared_names is None:
+            # Unknown since an error: asked, not guessed, as a PREPARE of a statement already
+            # there would fail, and inside a transaction take the whole transaction with it.
+            rows = connection.connection.execute("SELECT name FROM pg_prepared_statements")
+            connection.prepared_names = {held for (held,) in rows.fetchall()}
+        if name not in connection.prepared_names:
             connection.connection.execute(f"PREPARE {name} AS {body}")
-        prepared.add(name)
+            connection.prepared_names.add(name)
     return execute
 
 

@@ -34,8 +34,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        # Statements prepared on the current connection (core.prepared).
-        self.prepared_names: set[str] = set()
+        # Statements prepared on the current connection (core.prepared); None when unknown.
+        self.prepared_names: set[str] | None = set()
 
     def connect(self) -> None:
         self.prepared_names = set()
@@ -43,8 +43,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def close_if_unusable_or_obsolete(self) -> None:
         if self.errors_occurred:
-            # After an error nothing says what is still prepared: prepare again on next use.
-            self.prepared_names = set()
+            # After an error nothing says what is still prepared: ask on next use.
+            self.prepared_names = None
         super().close_if_unusable_or_obsolete()
 
     def close_if_health_check_failed(self) -> None:

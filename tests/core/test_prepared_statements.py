@@ -71,11 +71,24 @@ def test_after_an_error_a_statement_still_held_is_prepared_again_without_failing
         cursor.execute("SELECT * FROM no_such_table")
     assert other.errors_occurred
     other.close_if_unusable_or_obsolete()  # what Django does at the end of a request
-    assert other.connection is not None and not other.prepared_names
+    assert other.connection is not None and other.prepared_names is None
 
     sent = statement_sql(other, SQL)
 
     assert run(other, sent, [2, "z"]) == [(3, "a%b", "z")]
+
+
+def test_a_first_use_after_an_error_inside_a_transaction_leaves_the_transaction_usable(other):
+    """After an error the connection asks what is still prepared: preparing a statement that is
+    still there would fail, and inside a transaction abort it."""
+    statement_sql(other, SQL)
+    other.prepared_names = None  # as after an error (close_if_unusable_or_obsolete)
+    other.connection.execute("BEGIN")
+
+    sent = statement_sql(other, SQL)
+
+    assert run(other, sent, [8, "t"]) == [(9, "a%b", "t")]
+    other.connection.execute("ROLLBACK")
 
 
 def test_statements_dropped_behind_its_back_are_prepared_again_after_the_failure(other):
