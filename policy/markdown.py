@@ -8,20 +8,19 @@ simply has a new key. Nothing is shared between processes and nothing needs inva
 """
 
 import hashlib
-import threading
-from collections import OrderedDict
 
 import markdown
 import nh3
 from django.utils.safestring import SafeString, mark_safe
+
+from core.memo import Kept
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "a", "strong", "em", "br", "h3", "h4", "blockquote", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 # A version has about a dozen Markdown fields; this holds several versions and their drafts.
 CACHE_SIZE = 512
 
-_cache: OrderedDict[str, SafeString] = OrderedDict()
-_lock = threading.Lock()
+_cache: Kept[SafeString] = Kept(CACHE_SIZE)
 
 
 def markdown_cache_key(text: str) -> str:
@@ -43,20 +42,8 @@ def _render(text: str) -> SafeString:
 
 def render_markdown(text: str) -> SafeString:
     """The sanitised HTML of `text`, rendered once per process for each distinct text."""
-    key = markdown_cache_key(text)
-    with _lock:
-        html = _cache.get(key)
-        if html is not None:
-            _cache.move_to_end(key)
-            return html
-    html = _render(text)
-    with _lock:
-        _cache[key] = html
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return html
+    return _cache.get_or_make(markdown_cache_key(text), lambda: _render(text))
 
 
 def markdown_cache_clear() -> None:
-    with _lock:
-        _cache.clear()
+    _cache.clear()

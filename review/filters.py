@@ -2,8 +2,6 @@
 
 import copy
 import datetime
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django_filters.constants import EMPTY_VALUES
 
+from core.memo import Kept
 from nhsuk.dates import DateField
 from policy.engine import CONDITION_CODES, OUTCOME_CHOICES
 from review.forms.review import EARLIEST_YEAR, LATEST_YEAR, DecisionFilterForm
@@ -71,8 +70,7 @@ STAND_IN_DAY = datetime.date(1001, 1, 1)
 
 # Form classes kept, one for each content of the select lists (DecisionFilter.get_form_class).
 FORM_CLASSES_KEPT = 8
-_form_classes: OrderedDict[tuple, type] = OrderedDict()
-_form_classes_lock = threading.Lock()
+_form_classes: Kept[type] = Kept(FORM_CLASSES_KEPT)
 
 # Filters whose value chooses the SQL's text rather than a parameter's value.
 SHAPING = ("reviewed", "entered_in_error", "sort")
@@ -245,18 +243,14 @@ class DecisionFilter(django_filters.FilterSet):
         makes a new one at once."""
         lists = filter_choice_lists()
         key = tuple((name, tuple(items)) for name, items in sorted(lists.items()))
-        with _form_classes_lock:
-            found = _form_classes.get(key)
-        if found is None:
+
+        def make() -> type:
             for filter_ in self.filters.values():
                 if isinstance(filter_, ListedChoiceFilter):
                     filter_.extra["listed"] = lists[filter_.list_name]
-            found = super().get_form_class()
-            with _form_classes_lock:
-                _form_classes[key] = found
-                while len(_form_classes) > FORM_CLASSES_KEPT:
-                    _form_classes.popitem(last=False)
-        return found
+            return super(DecisionFilter, self).get_form_class()
+
+        return _form_classes.get_or_make(key, make)
 
     @property
     def sort_key(self) -> str:

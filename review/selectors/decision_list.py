@@ -12,14 +12,13 @@ typed or chose.
 """
 
 import datetime
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import QuerySet
 
+from core.memo import Kept
 from core.rows import Compiled, Equal, read_together
 from review.selectors import review as reads
 from review.selectors.review import (
@@ -44,10 +43,7 @@ if TYPE_CHECKING:
 
 # Queries kept: a few for each combination of filters; reviewers use a few dozen.
 KEPT = 256
-
-
-_kept_queries: OrderedDict[tuple, Compiled] = OrderedDict()
-_lock = threading.Lock()
+_kept_queries: Kept[Compiled] = Kept(KEPT)
 
 
 def _cursor_stand_in(field: str, position: int) -> Equal:
@@ -62,17 +58,7 @@ def _cursor_stand_in(field: str, position: int) -> Equal:
 
 def _kept(key: tuple, build):
     """What `build()` compiles for `key`, compiled once and kept (at most KEPT of them)."""
-    with _lock:
-        found = _kept_queries.get(key)
-        if found is not None:
-            _kept_queries.move_to_end(key)
-            return found
-    found = build()
-    with _lock:
-        _kept_queries[key] = found
-        while len(_kept_queries) > KEPT:
-            _kept_queries.popitem(last=False)
-    return found
+    return _kept_queries.get_or_make(key, build)
 
 
 def decision_list_page(

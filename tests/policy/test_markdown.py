@@ -53,7 +53,7 @@ def test_a_cached_rendering_is_still_the_sanitised_html():
 
 
 def test_the_cache_keeps_at_most_its_size(monkeypatch):
-    monkeypatch.setattr(policy_markdown, "CACHE_SIZE", 3)
+    monkeypatch.setattr(policy_markdown._cache, "size", 3)
     for n in range(5):
         render_markdown(f"text {n}")
     assert list(policy_markdown._cache) == [markdown_cache_key(f"text {n}") for n in (2, 3, 4)]
