@@ -9,10 +9,12 @@ server with --embedded), collects static files, and then, one after the other:
 
 - journey: serves the bare insert view (bench/bare/) and the project under gunicorn with the same
   workers and production settings (DEBUG off), and drives each with the same client: --procs
-  processes x threads, --gps concurrent clients in all, for --seconds each, on loopback only.
-  Each project client signs in once as a seeded GP, then repeats the whole referral check. It
-  reads every page's form (action, CSRF token, fields) and picks answers by field name and
-  value, following redirects as a browser does, so new URLs or steps need no change here.
+  processes x threads, --gps concurrent clients in all, on loopback only, in --rounds
+  alternating rounds (bare view, then journey, --seconds each; the share is the median of the
+  rounds', so load from other jobs on a shared machine falls on both sides). Each project
+  client signs in once as a seeded GP, then repeats the whole referral check. It reads every
+  page's form (action, CSRF token, fields) and picks answers by field name and value, following
+  redirects as a browser does, so new URLs or steps need no change here.
 - wrk: single GET pages with wrk (Debian package `wrk`), each connection with its own session.
 - weight: bytes over the wire for the first question page, cold (page and every asset) and warm.
 - scale: 1, 2 and 4 gunicorn processes, each a "machine" on its own loopback port, behind HAProxy
@@ -378,6 +380,29 @@ class LoadResult:
     # master and workers) and by the PostgreSQL backends serving the benchmark's database.
     cpu: dict[str, float] = field(default_factory=dict)
 
+    @classmethod
+    def pooled(cls, results: list[LoadResult]) -> LoadResult:
+        """Several runs against the same server as one: their requests over their seconds."""
+        timings: dict[str, list[float]] = defaultdict(list)
+        errors: dict[str, int] = defaultdict(int)
+        cpu: dict[str, float] = defaultdict(float)
+        for result in results:
+            for label, values in result.timings.items():
+                timings[label].extend(values)
+            for label, count in result.errors.items():
+                errors[label] += count
+            for part, seconds in result.cpu.items():
+                cpu[part] += seconds
+        return cls(
+            seconds=sum(r.seconds for r in results),
+            users=results[0].users,
+            timings=dict(timings),
+            errors=dict(errors),
+            decisions=sum(r.decisions for r in results),
+            submit_labels=set().union(*(r.submit_labels for r in results)),
+            cpu=dict(cpu),
+        )
+
     def cpu_ms_per_request(self, part: str) -> float:
         if part not in self.cpu or not self.requests:
             return float("nan")
@@ -702,27 +727,54 @@ def print_load(name: str, result: LoadResult, bare: LoadResult | None) -> None:
 
 
 def part_journey(args, env) -> None:
+    """The bare view and the journey in --rounds alternating pairs, both servers up throughout.
+
+    On a shared machine the load from other jobs moves requests/s by a third within minutes, so
+    one bare run followed by one journey run compares two different machines. Each round runs
+    the bare view, then the journey, for --seconds each; the share is each round's journey
+    requests/s over the same round's bare view, and the median of the rounds is the figure.
+    """
     bare_server = Gunicorn("bench.bare.wsgi", env, args.workers)
+    project = None
+    rounds: list[tuple[LoadResult, LoadResult]] = []
     try:
+        project = Gunicorn("config.wsgi", env, args.workers)
         load("bare", bare_server.port, args.gps, args.procs, min(3, args.seconds))  # warm up
-        bare = load(
-            "bare", bare_server.port, args.gps, args.procs, args.seconds,
-            CpuMeter(bare_server, env["DATABASE_URL"]),
-        )  # fmt: skip
+        load("journey", project.port, args.gps, args.procs, min(3, args.seconds))  # warm up
+        for _ in range(args.rounds):
+            bare = load(
+                "bare", bare_server.port, args.gps, args.procs, args.seconds,
+                CpuMeter(bare_server, env["DATABASE_URL"]),
+            )  # fmt: skip
+            journey = load(
+                "journey", project.port, args.gps, args.procs, args.seconds,
+                CpuMeter(project, env["DATABASE_URL"]),
+            )  # fmt: skip
+            rounds.append((bare, journey))
     finally:
         bare_server.stop()
-    project = Gunicorn("config.wsgi", env, args.workers)
-    try:
-        load("journey", project.port, args.gps, args.procs, min(3, args.seconds))  # warm up
-        journey = load(
-            "journey", project.port, args.gps, args.procs, args.seconds,
-            CpuMeter(project, env["DATABASE_URL"]),
-        )  # fmt: skip
-    finally:
-        project.stop()
-    print(f"\n## Journey against the bare view (gunicorn, {args.workers} workers each)")
-    print_load("Bare insert view", bare, None)
-    print_load("GP journey", journey, bare)
+        if project is not None:
+            project.stop()
+    bare = LoadResult.pooled([b for b, _ in rounds])
+    journey = LoadResult.pooled([j for _, j in rounds])
+    shares = [100 * j.rps / b.rps for b, j in rounds]
+    print(
+        f"\n## Journey against the bare view (gunicorn, {args.workers} workers each, "
+        f"{args.rounds} alternating rounds of {args.seconds:.0f} s each)"
+    )
+    print_load("Bare insert view, all rounds", bare, None)
+    print_load("GP journey, all rounds", journey, bare)
+    print(
+        "\n| round | bare requests/s | journey requests/s | share | web CPU ms per request: "
+        "bare / journey | database CPU ms per request: bare / journey |\n"
+        "|---:|---:|---:|---:|---:|---:|"
+    )
+    for n, ((b, j), share) in enumerate(zip(rounds, shares, strict=True), 1):
+        print(
+            f"| {n} | {b.rps:.0f} | {j.rps:.1f} | {share:.1f} % | "
+            f"{b.cpu_ms_per_request('web'):.2f} / {j.cpu_ms_per_request('web'):.2f} | "
+            f"{b.cpu_ms_per_request('database'):.2f} / {j.cpu_ms_per_request('database'):.2f} |"
+        )
     submit = journey.submit_label()
     print(
         f"\n| summary | requests/s | decisions/s | p95 of the submit ms | ratio to bare "
@@ -733,7 +785,8 @@ def part_journey(args, env) -> None:
         f"{bare.cpu_ms_per_request('web'):.2f} | {bare.cpu_ms_per_request('database'):.2f} |\n"
         f"| GP journey | {journey.rps:.1f} | {journey.dps:.1f} | "
         f"{fmt(journey.percentile(submit, 0.95)) if submit else '-'} | "
-        f"{100 * journey.rps / bare.rps:.1f} % | {journey.cpu_ms_per_request('web'):.2f} | "
+        f"{statistics.median(shares):.1f} % (median of {len(shares)} rounds; "
+        f"{min(shares):.1f} to {max(shares):.1f} %) | {journey.cpu_ms_per_request('web'):.2f} | "
         f"{journey.cpu_ms_per_request('database'):.2f} |"
     )
 
@@ -1100,6 +1153,10 @@ def main() -> None:
     parser.add_argument("--gps", type=int, default=16, help="concurrent clients (GPs)")
     parser.add_argument("--procs", type=int, default=2, help="client processes")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per server")
+    parser.add_argument(
+        "--rounds", type=int, default=3,
+        help="journey part: alternating bare / journey runs of --seconds each",
+    )  # fmt: skip
     parser.add_argument("--parts", default="journey,wrk,weight",
                         help="comma-separated: journey, wrk, weight, scale, chain")  # fmt: skip
     parser.add_argument(
