@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import html
 import html.parser
 import http.client
 import multiprocessing
@@ -92,62 +93,67 @@ class Form:
     fields: list[FormField] = field(default_factory=list)
 
 
-class PageParser(html.parser.HTMLParser):
-    """Collects every form on a page with its fields and named submit buttons."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.forms: list[Form] = []
-        self.has_errors = False
-        self._form: Form | None = None
-        self._textarea: FormField | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: (v or "") for k, v in attrs}
-        if "nhsuk-error-summary" in a.get("class", ""):
-            self.has_errors = True
-        if tag == "form":
-            self._form = Form(
-                a.get("action", ""), a.get("method", "get").lower(), a.get("class", "")
-            )
-            self.forms.append(self._form)
-        elif self._form is None or not a.get("name"):
-            return
-        elif tag == "input":
-            kind = a.get("type", "text").lower()
-            self._form.fields.append(FormField(kind, a["name"], a.get("value", ""), "checked" in a))
-        elif tag == "button" and a.get("type", "submit") == "submit":
-            self._form.fields.append(FormField("submit", a["name"], a.get("value", "")))
-        elif tag == "textarea":
-            self._textarea = FormField("textarea", a["name"], "")
-            self._form.fields.append(self._textarea)
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self._textarea.value += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self._form = None
-        elif tag == "textarea":
-            self._textarea = None
-
-
-FORM_BLOCK = re.compile(r"<form\b.*?</form\s*>", re.S | re.I)
+FORM_BLOCK = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form\s*>", re.S | re.I)
+FIELD_TAG = re.compile(r"<(?P<tag>input|button)\b(?P<attrs>[^>]*)>", re.I)
+TEXTAREA = re.compile(r"<textarea\b(?P<attrs>[^>]*)>(?P<text>.*?)</textarea\s*>", re.S | re.I)
+ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 ERROR_SUMMARY = re.compile(r"""class=["'][^"']*\bnhsuk-error-summary(?![\w-])""")
 
 
-def page_read(text: str) -> tuple[list[Form], bool]:
-    """The page's forms and whether it shows an error summary, parsing only the forms.
+def attributes(text: str) -> dict[str, str]:
+    """A start tag's attributes, names lowercased and values unescaped, as html.parser gives."""
+    found: dict[str, str] = {}
+    for name, double, single, bare in ATTRIBUTE.findall(text):
+        found.setdefault(name.lower(), html.unescape(double or single or bare))
+    return found
 
-    The client shares the machine's cores with the server and PostgreSQL: parsing whole pages
-    cost it 1.3 to 6.4 ms of CPU a page (the start page's 20-row table the most), time the
-    server then lacked. The forms are cut out with a regular expression (forms never nest,
-    and a `</form>` inside a field's value is escaped) and parsed as before."""
-    parser = PageParser()
-    for block in FORM_BLOCK.findall(text):
-        parser.feed(block)
-    return parser.forms, bool(ERROR_SUMMARY.search(text))
+
+def form_fields(body: str) -> list[FormField]:
+    """A form's named inputs, submit buttons and text areas, in the order they come."""
+    fields: list[tuple[int, FormField]] = []
+    for match in TEXTAREA.finditer(body):
+        a = attributes(match["attrs"])
+        if a.get("name"):
+            fields.append(
+                (match.start(), FormField("textarea", a["name"], html.unescape(match["text"])))
+            )
+    for match in FIELD_TAG.finditer(body):
+        tag = match["tag"].lower()
+        a = attributes(match["attrs"])
+        if not a.get("name"):
+            continue
+        if tag == "input":
+            kind = a.get("type", "text").lower()
+            fields.append(
+                (match.start(), FormField(kind, a["name"], a.get("value", ""), "checked" in a))
+            )
+        elif a.get("type", "submit") == "submit":
+            fields.append((match.start(), FormField("submit", a["name"], a.get("value", ""))))
+    return [f for _, f in sorted(fields, key=lambda pair: pair[0])]
+
+
+def page_read(text: str) -> tuple[list[Form], bool]:
+    """The page's forms and whether it shows an error summary, read with regular expressions.
+
+    The client shares the machine's cores with the server and PostgreSQL, so what it spends
+    reading a page is time the server lacks: parsing whole pages cost it 1.3 to 6.4 ms of CPU a
+    page (round 4), and the forms alone with html.parser still 0.8 ms more a request than the
+    bare view's client (round 6). Forms never nest, a `</form>` or `>` inside a field's value is
+    escaped, and the service's markup quotes its attributes, so regular expressions read the
+    same fields, values and order as an HTML parser (checked against html.parser on every page
+    of the journey when this was written)."""
+    forms = []
+    for block in FORM_BLOCK.finditer(text):
+        a = attributes(block["attrs"])
+        forms.append(
+            Form(
+                a.get("action", ""),
+                a.get("method", "get").lower(),
+                a.get("class", ""),
+                form_fields(block["body"]),
+            )
+        )
+    return forms, bool(ERROR_SUMMARY.search(text))
 
 
 @dataclass
@@ -332,6 +338,7 @@ def _thread_count(total: int, procs: int) -> list[int]:
 
 def _load_process(kind, port, threads, seconds, barrier, queue, seed) -> None:
     results = []
+    cpu_at_start: list[float] = []  # this process's CPU seconds when the clock started
 
     def user(index: int) -> None:
         client = Client(port, random.Random(seed * 1000 + index))
@@ -344,6 +351,7 @@ def _load_process(kind, port, threads, seconds, barrier, queue, seed) -> None:
         except Exception as error:  # noqa: BLE001 - reported, then the run goes on
             client.errors[f"sign-in failed: {error}"] += 1
         barrier.wait(timeout=600)
+        cpu_at_start.append(time.process_time())
         client.recording = True
         end = client.deadline = time.monotonic() + seconds
         while time.monotonic() < end:
@@ -365,7 +373,8 @@ def _load_process(kind, port, threads, seconds, barrier, queue, seed) -> None:
         w.start()
     for w in workers:
         w.join()
-    queue.put(results)
+    client_cpu = time.process_time() - min(cpu_at_start) if cpu_at_start else 0.0
+    queue.put((results, client_cpu))
 
 
 @dataclass
@@ -377,7 +386,8 @@ class LoadResult:
     decisions: int
     submit_labels: set[str] = field(default_factory=set)
     # CPU seconds used over the measured window by the server's processes ("web": gunicorn's
-    # master and workers) and by the PostgreSQL backends serving the benchmark's database.
+    # master and workers), by the PostgreSQL backends serving the benchmark's database, and by
+    # the benchmark's own client processes ("client": they share the machine's cores).
     cpu: dict[str, float] = field(default_factory=dict)
 
     @classmethod
@@ -465,7 +475,9 @@ def load(
     errors: dict[str, int] = defaultdict(int)
     decisions = 0
     submit_labels: set[str] = set()
-    for per_process in collected:
+    if meter is not None:
+        cpu["client"] = sum(client_cpu for _, client_cpu in collected)
+    for per_process, _ in collected:
         for t, e, d, s in per_process:
             submit_labels |= s
             for k, v in t.items():
@@ -766,14 +778,16 @@ def part_journey(args, env) -> None:
     print_load("GP journey, all rounds", journey, bare)
     print(
         "\n| round | bare requests/s | journey requests/s | share | web CPU ms per request: "
-        "bare / journey | database CPU ms per request: bare / journey |\n"
-        "|---:|---:|---:|---:|---:|---:|"
+        "bare / journey | database CPU ms per request: bare / journey | the client's CPU ms "
+        "per request: bare / journey |\n"
+        "|---:|---:|---:|---:|---:|---:|---:|"
     )
     for n, ((b, j), share) in enumerate(zip(rounds, shares, strict=True), 1):
         print(
             f"| {n} | {b.rps:.0f} | {j.rps:.1f} | {share:.1f} % | "
             f"{b.cpu_ms_per_request('web'):.2f} / {j.cpu_ms_per_request('web'):.2f} | "
-            f"{b.cpu_ms_per_request('database'):.2f} / {j.cpu_ms_per_request('database'):.2f} |"
+            f"{b.cpu_ms_per_request('database'):.2f} / {j.cpu_ms_per_request('database'):.2f} | "
+            f"{b.cpu_ms_per_request('client'):.2f} / {j.cpu_ms_per_request('client'):.2f} |"
         )
     submit = journey.submit_label()
     print(
