@@ -5,7 +5,9 @@ The template writes `<form method="post" novalidate>{% csrf_token %}` itself, so
 per-user or per-request is ever inside what is kept. A form opts in with `fragment_key()`:
 a hashable key that changes whenever its markup would (for the questionnaire: the form, the
 policy version's id, content hash and publication time, and the answers shown ticked), or None
-when it must be rendered every time (bound forms, which show errors, drafts, patient details).
+when it must be rendered every time (bound forms, which show errors, and drafts). A value that
+must not be kept (a patient's NHS number, a reviewer's search) is kept as a stand-in that the
+form's `fragment_fill` replaces on every request.
 Rendering a question's fields through the Django template engine was about half of a question
 page's CPU (docs/performance-profile.md). KeptLayoutHelper keeps the same markup for a form
 rendered with `{% crispy form %}` (crispy still writes the form tag and CSRF token around it).

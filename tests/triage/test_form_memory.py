@@ -1,6 +1,7 @@
 """A question's form markup is kept in memory per version and per answers shown (nhsuk.form_body):
 each check still shows its own ticked answers, errors are never served from memory, nothing
-per-user (the CSRF token, patient details) is ever kept, and a new version's words show at once."""
+per-user (the CSRF token, patient details) is ever kept, a patient's NHS number is kept only as a
+stand-in put back on each request, and a new version's words show at once."""
 
 import re
 
@@ -79,12 +80,50 @@ def test_an_answer_refused_shows_its_error_and_the_next_visit_does_not(gp_client
     )
 
 
-def test_patient_details_and_bound_forms_are_never_kept(policy_v1):
-    assert (
-        PatientForm(initial={"nhs_number": "943 476 5919"}, version=policy_v1).fragment_key()
-        is None
-    )
+def test_bound_forms_are_never_kept(policy_v1):
     assert ConditionsForm({"conditions": ["none"]}, version=policy_v1).fragment_key() is None
+    assert PatientForm({"nhs_number": "943 476 5919"}, version=policy_v1).fragment_key() is None
+
+
+def kept_memory() -> str:
+    from nhsuk import form_body as memory
+
+    return repr(list(memory._kept.items()))
+
+
+@pytest.mark.parametrize("shown", ["943 476 5919", "943 476 5870"])
+def test_a_patients_nhs_number_is_shown_but_kept_only_as_a_stand_in(policy_v1, shown):
+    others = ("401 023 2137", "")  # another patient's page first, then a new check's
+    for other in others:
+        form_body(PatientForm(initial={"nhs_number": other} if other else {}, version=policy_v1))
+    form = PatientForm(initial={"nhs_number": shown}, version=policy_v1)
+    html = form_body(form)
+    assert html == form_body_render(PatientForm(initial={"nhs_number": shown}, version=policy_v1))
+    assert f'value="{shown}"' in html and "401 023 2137" not in html
+    assert PatientForm.PERSONAL_STAND_IN not in html
+    memory = kept_memory()
+    for number in (shown, *others):
+        if number:
+            assert number not in memory and number.replace(" ", "") not in memory
+    assert shown not in repr(form.fragment_key())
+
+
+def test_each_check_shows_its_own_patient_from_kept_markup(gp_client, policy_v1):
+    checks = {}
+    for number in ("9434765919", "9434765870"):
+        check_id = begin(gp_client)
+        answer(gp_client, check_id, "patient", {"nhs_number": number})
+        checks[check_id] = f"{number[:3]} {number[3:6]} {number[6:]}"
+    fresh = begin(gp_client)
+    for _ in range(2):  # the second round comes from memory
+        for check_id, shown in checks.items():
+            page = gp_client.get(step_url(check_id, "patient")).content.decode()
+            assert f'value="{shown}"' in page
+            assert all(other not in page for other in checks.values() if other != shown)
+        page = gp_client.get(step_url(fresh, "patient")).content.decode()
+        assert 'name="nhs_number"' in page and not re.search(r'name="nhs_number"[^>]*value=', page)
+    memory = kept_memory()
+    assert all(shown not in memory for shown in checks.values())
 
 
 def test_a_draft_is_never_kept(policy_v1, policy_admin):

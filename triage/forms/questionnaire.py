@@ -6,8 +6,10 @@ Forms only validate and normalise; what the answers mean is decided by policy.en
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from nhsuk.layout import Checkboxes, Field, HintedChoice, Layout, Radios, Submit
+from nhsuk.renderers import input_value
 from policy import engine
 from policy.models import PolicyVersion
 from policy.wording import version_questions, version_wording
@@ -76,26 +78,27 @@ class QuestionForm(forms.Form):
     def setup(self) -> None:
         raise NotImplementedError
 
-    # True for a page showing patient details, whose markup is never kept in memory.
-    personal = False
+    # Fields that show a patient's details. Their markup is kept with PERSONAL_STAND_IN where
+    # the value goes, and the patient's own value is put back on every request (fragment_fill):
+    # nothing kept in memory, key or markup, holds a patient's detail.
+    personal_fields: tuple[str, ...] = ()
+    # No NHS number or other detail looks like this, so it is found exactly where it was put.
+    PERSONAL_STAND_IN = "patient-detail-stand-in"
 
     def fragment_key(self) -> tuple | None:
         """The key the unbound form's markup depends on, for nhsuk.form_body: the form, the
-        published version (id, content hash, publication time) and the answers shown. None for
-        a bound form (it shows errors), a draft's (its words may change) or patient details."""
+        published version (id, content hash, publication time) and the answers shown, a
+        patient's detail only as PERSONAL_STAND_IN. None for a bound form (it shows errors) or
+        a draft's (its words may change)."""
         version = self.version
         if (
             self.is_bound
-            or self.personal
             or version.status != PolicyVersion.Status.PUBLISHED
             or not version.content_hash
         ):
             return None
         shown = tuple(
-            sorted(
-                (name, tuple(value) if isinstance(value, list | tuple) else value)
-                for name, value in self.initial.items()
-            )
+            sorted((name, self._kept_value(name, value)) for name, value in self.initial.items())
         )
         return (
             type(self).__qualname__,
@@ -105,13 +108,45 @@ class QuestionForm(forms.Form):
             shown,
         )
 
+    def _kept_value(self, name: str, value):
+        if name in self.personal_fields:
+            return self.PERSONAL_STAND_IN if value else value
+        return tuple(value) if isinstance(value, list | tuple) else value
+
+    def _personal_shown(self) -> list[str]:
+        return [name for name in self.personal_fields if self.initial.get(name)]
+
+    def fragment_form(self) -> "QuestionForm":
+        """The form whose markup is kept for fragment_key: this one, with each patient's
+        detail shown replaced by PERSONAL_STAND_IN."""
+        shown = self._personal_shown()
+        if not shown:
+            return self
+        initial = {**self.initial, **dict.fromkeys(shown, self.PERSONAL_STAND_IN)}
+        return type(self)(initial=initial, version=self.version)
+
+    def fragment_fill(self, html: str) -> SafeString | None:
+        """The kept markup with the patient's own details in place of PERSONAL_STAND_IN, as the
+        input widget writes them (None, so the form is rendered, if a stand-in is not in the
+        markup exactly once)."""
+        shown = self._personal_shown()
+        if not shown:
+            return html
+        for name in shown:
+            widget = self.fields[name].widget
+            stand_in = input_value(widget, self.PERSONAL_STAND_IN)
+            if html.count(stand_in) != 1:
+                return None
+            html = html.replace(stand_in, input_value(widget, self[name].value()))
+        return SafeString(html)
+
     def answers(self) -> dict:
         """The cleaned data as fragments of the answers contract."""
         raise NotImplementedError
 
 
 class PatientForm(QuestionForm):
-    personal = True
+    personal_fields = ("nhs_number",)
 
     nhs_number = forms.CharField(
         label="What is the patient's NHS number?",
