@@ -6,7 +6,7 @@ from django.utils.safestring import SafeString
 
 from policy.engine import OUTCOME_LABELS
 from triage.nhs_number import nhs_number_format
-from triage.notices import DecisionTag, decision_banners, decision_tags
+from triage.notices import decision_banners
 
 register = template.Library()
 
@@ -21,18 +21,6 @@ def nhs_number(digits: str) -> str:
 def outcome_label(value: str) -> str:
     """An outcome code's label, as `get_outcome_display` gives it, without its per-call cost."""
     return OUTCOME_LABELS.get(value, value)
-
-
-@register.simple_tag
-def notice_tags(decisions) -> dict[int, list[DecisionTag]]:
-    """{% notice_tags page.object_list as tags %}: other apps' tags by decision id (one query)."""
-    return decision_tags(decisions)
-
-
-@register.filter
-def tags_for(tags: dict, decision_id: int) -> list[DecisionTag]:
-    """{% for tag in tags|tags_for:decision.pk %}: the tags of one decision."""
-    return tags.get(decision_id, [])
 
 
 @register.simple_tag

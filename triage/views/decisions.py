@@ -9,9 +9,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from triage.decision_rows import decision_rows
 from triage.forms.startback import StartBackForm
 from triage.models import AccessEvent
 from triage.nhs_number import nhs_number_format
+from triage.notices import decision_tags
 from triage.presentation import (
     decision_context,
     decisions_linked,
@@ -39,6 +41,7 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
     )
     _log_search(request, search, page)
     decisions_linked(page.object_list, "triage:decision")
+    rows = page.object_list and decision_rows(page.object_list, decision_tags(page.object_list))
     query = f"q={quote(search)}&" if search else ""
     return render(
         request,
@@ -46,6 +49,7 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
         {
             "practice": clinician.practice,
             "page": page,
+            "decision_rows": rows,
             "search": search,
             "draft_days": settings.REFERRAL_DRAFT_DAYS,
             "checks_in_progress": [
