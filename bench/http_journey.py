@@ -465,9 +465,7 @@ def load(
     barrier.wait(timeout=600)
     cpu: dict[str, float] = {}
     if meter is not None:
-        before = meter.snapshot()
-        time.sleep(seconds)
-        cpu = meter.since(before)
+        cpu = meter.over(seconds)
     collected = [queue.get(timeout=seconds + 900) for _ in processes]
     for p in processes:
         p.join()
@@ -540,13 +538,23 @@ class CpuMeter:
             "database": {pid: process_cpu_seconds(pid) for pid in self._backends()},
         }
 
-    def since(self, before: dict[str, dict[int, float]]) -> dict[str, float]:
-        now = self.snapshot()
+    def over(self, seconds: float, every: float = 2.0) -> dict[str, float]:
+        """CPU seconds used during the next `seconds`. The processes are also read every
+        `every` seconds, so a backend that exits within the window (Django replaces a connection
+        older than DATABASE_CONN_MAX_AGE) counts up to its last reading instead of not at all,
+        and one that starts within it counts from zero."""
+        before = self.snapshot()
+        last = {part: dict(pids) for part, pids in before.items()}
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            time.sleep(min(every, left))
+            for part, pids in self.snapshot().items():
+                last[part].update(pids)
         used = {
             part: sum(seconds - before[part].get(pid, 0.0) for pid, seconds in pids.items())
-            for part, pids in now.items()
+            for part, pids in last.items()
         }
-        return {part: seconds for part, seconds in used.items() if now[part]}
+        return {part: seconds for part, seconds in used.items() if last[part]}
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.template import engines
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
 from tests.conftest import VALID_NHS_NUMBERS, answers_for
 from triage.decision_rows import decision_rows
@@ -53,14 +54,17 @@ def listed(gp, practice, policy_v1):
 def test_rows_are_the_templates_markup_byte_for_byte(listed):
     tags = {
         listed[0].pk: [DecisionTag(text="More <information> requested", url="/r/?a=1&b=2")],
-        listed[1].pk: [DecisionTag(text="One", url="/one/"), DecisionTag(text="Two", url="/2/")],
+        listed[1].pk: [
+            DecisionTag(text="One", url="/one/"),
+            DecisionTag(text=mark_safe("<em>Two</em>"), url="/2/"),  # noqa: S308 - a literal
+        ],
     }
     reference = engines["django"].from_string(TEMPLATE_ROWS)
     expected = reference.render({"rows": [(d, tags.get(d.pk, [])) for d in listed]})
     assert decision_rows(listed, tags) == expected
     assert "Ann &lt;b&gt;&amp; O&#x27;Neil" in expected
     assert "More &lt;information&gt; requested" in expected and "a=1&amp;b=2" in expected
-    assert expected.count("Entered in error") == 1
+    assert expected.count("Entered in error") == 1 and "<em>Two</em>" in expected
 
 
 def test_a_gp_without_a_name_is_shown_by_username(listed, gp):
