@@ -102,8 +102,8 @@ def test_the_start_page_costs_the_same_with_3_or_45_decisions_and_a_correction(
     with_many = captured(warm_gp_client, "GET", START)
     assert len(with_many) == len(with_three)
     # the session with the user and the version in effect (triage.prefetch), the page of
-    # decisions, checks in progress, open information requests
-    assert len(with_many) == 4, "\n".join(with_many)
+    # decisions with the checks in progress (one round trip), open information requests
+    assert len(with_many) == 3, "\n".join(with_many)
 
 
 def test_the_start_page_never_loads_json_payloads_or_counts_decisions(
@@ -111,7 +111,9 @@ def test_the_start_page_never_loads_json_payloads_or_counts_decisions(
 ):
     record(gp, policy_v1, 25)
     queries = captured(warm_gp_client, "GET", START)
-    listing = [q for q in queries if 'FROM "triage_decision"' in q]
+    # Statements sent in one round trip are split, so only the decisions' own is read here.
+    statements = [part for q in queries for part in q.split("; ")]
+    listing = [q for q in statements if 'FROM "triage_decision"' in q]
     assert len(listing) == 1
     assert not any(column in listing[0] for column in JSON_COLUMNS), listing[0]
     assert not any("COUNT(" in q.upper() for q in queries)
@@ -192,3 +194,33 @@ def test_a_gp_moved_to_another_practice_sees_that_practice_on_the_next_page(
     gp.clinician.practice = other
     gp.clinician.save()
     assert "Moorside Surgery" in warm_gp_client.get(START).content.decode()
+
+
+@pytest.mark.parametrize("page", ["1", "2", "3", "9", "x"])
+def test_the_start_pages_one_round_trip_reads_what_the_two_lists_read(
+    gp, gp_client, other_gp_client, policy_v1, page
+):
+    from triage.selectors.checks import check_list_in_progress
+    from triage.selectors.practice import start_page_lists
+
+    decisions = record(gp, policy_v1, 5)
+    decision_correct(decision=decisions[1], user=gp, reason="Wrong patient")
+    for client in (gp_client, gp_client, other_gp_client):  # another GP's check is not listed
+        begin(client)
+    practice = gp.clinician.practice
+    with CaptureQueriesContext(connection) as queries:
+        together, checks = start_page_lists(practice=practice, user=gp, page=page, size=2)
+    apart = decision_page_for_practice(practice=practice, page=page, size=2)
+
+    def shown(decision):
+        return (
+            decision.pk, decision.reference, decision.created_at, decision.nhs_number,
+            decision.outcome, decision.clinician.username, decision.marked_entered_in_error,
+        )  # fmt: skip
+
+    assert [shown(d) for d in together.object_list] == [shown(d) for d in apart.object_list]
+    assert (together.number, together.has_next) == (apart.number, apart.has_next)
+    assert [c.pk for c in checks] == [c.pk for c in check_list_in_progress(user=gp)]
+    assert len(checks) == 2 and all(c.clinician_id == gp.pk for c in checks)
+    # one round trip, or two for a page past the end (it falls back to the first page)
+    assert len(queries.captured_queries) == (2 if page == "9" else 1)

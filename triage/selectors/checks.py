@@ -60,12 +60,19 @@ def check_list_in_progress(*, user) -> list[ReferralCheck]:
     using = router.db_for_read(ReferralCheck)
     connection = connections[using]
     with connection.cursor() as cursor:
-        cursor.execute(statement_sql(connection, _in_progress_sql()), [user.pk])
-        return [rows.instance(ReferralCheck, using, row) for row in cursor.fetchall()]
+        cursor.execute(statement_sql(connection, in_progress_sql()), [user.pk])
+        return checks_from_rows(cursor.fetchall(), using)
+
+
+def checks_from_rows(found: list[tuple], using: str) -> list[ReferralCheck]:
+    """The checks that in_progress_sql() read."""
+    return [rows.instance(ReferralCheck, using, row) for row in found]
 
 
 @functools.cache
-def _in_progress_sql() -> str:
+def in_progress_sql() -> str:
+    """A user's checks in progress, most recently changed first; one parameter, the user's id
+    (check_list_in_progress, and the start page's one round trip in triage.selectors.practice)."""
     return (
         f"SELECT {rows.columns(ReferralCheck, 'rc')} "  # noqa: S608 (the model's own names)
         f'FROM "{ReferralCheck._meta.db_table}" rc '

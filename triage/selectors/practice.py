@@ -12,9 +12,17 @@ from core import rows
 from core.prepared import statement_sql
 from policy.models import Policy, PolicyVersion
 from policy.selectors import policy_version_light_fields, policy_version_whole
-from triage.models import Clinician, Decision, DecisionCorrection, Practice, StartBackScore
+from triage.models import (
+    Clinician,
+    Decision,
+    DecisionCorrection,
+    Practice,
+    ReferralCheck,
+    StartBackScore,
+)
 from triage.prefetch import DECISION, prefetched_take
 from triage.references import reference_normalise
+from triage.selectors.checks import check_list_in_progress, checks_from_rows, in_progress_sql
 from triage.services.startback import startback_latest_put
 
 
@@ -77,10 +85,7 @@ def decision_page_for_practice(
 ) -> DecisionPage:
     """Page `page` (1 for anything that is not a positive number) of the practice's decisions,
     newest first. Reads one row more than it shows to know whether there is a next page."""
-    try:
-        number = max(1, int(page or 1))
-    except (TypeError, ValueError):
-        number = 1
+    number = _page_number(page)
     start = (number - 1) * size
     if search.strip():
         found = list(
@@ -93,6 +98,38 @@ def decision_page_for_practice(
     return DecisionPage(object_list=found[:size], number=number, has_next=len(found) > size)
 
 
+def _page_number(page: str | int | None) -> int:
+    try:
+        return max(1, int(page or 1))
+    except (TypeError, ValueError):
+        return 1
+
+
+def start_page_lists(
+    *, practice: Practice, user, page: str | int | None = 1, size: int = 20
+) -> tuple[DecisionPage, list[ReferralCheck]]:
+    """The start page without a search: decision_page_for_practice and the user's
+    check_list_in_progress, the same rows, in one round trip instead of two (issue #15)."""
+    number = _page_number(page)
+    using = router.db_for_read(Decision)
+    if router.db_for_read(ReferralCheck) != using:
+        return (
+            decision_page_for_practice(practice=practice, page=number, size=size),
+            check_list_in_progress(user=user),
+        )
+    connection = connections[using]
+    sql = "; ".join(statement_sql(connection, each) for each in (_list_sql(), in_progress_sql()))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [practice.pk, size + 1, (number - 1) * size, user.pk])
+        found = cursor.fetchall()
+        cursor.nextset()
+        checks = checks_from_rows(cursor.fetchall(), using)
+    if not found and number > 1:
+        return decision_page_for_practice(practice=practice, page=1, size=size), checks
+    decisions = _decisions_from_rows(found, using)[:size]
+    return DecisionPage(object_list=decisions, number=number, has_next=len(found) > size), checks
+
+
 def _decision_rows_for_practice(practice: Practice, *, offset: int, limit: int) -> list[Decision]:
     """decision_list_for_practice without a search, as plain SQL built once (core.rows): the
     same columns (DECISION_LIST_FIELDS, never the JSON), the same order, the start page's
@@ -102,6 +139,10 @@ def _decision_rows_for_practice(practice: Practice, *, offset: int, limit: int) 
     with connection.cursor() as cursor:
         cursor.execute(statement_sql(connection, _list_sql()), [practice.pk, limit, offset])
         found = cursor.fetchall()
+    return _decisions_from_rows(found, using)
+
+
+def _decisions_from_rows(found: list[tuple], using: str) -> list[Decision]:
     decisions = []
     for row in found:
         decision, clinician, correction = rows.split(row, _LIST_PARTS(), using)

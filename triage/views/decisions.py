@@ -21,7 +21,11 @@ from triage.presentation import (
     startback_context,
 )
 from triage.selectors.checks import check_list_in_progress
-from triage.selectors.practice import decision_get_for_practice, decision_page_for_practice
+from triage.selectors.practice import (
+    decision_get_for_practice,
+    decision_page_for_practice,
+    start_page_lists,
+)
 from triage.services.access import access_event_record, nhs_number_search_hash
 from triage.services.checks import STEP_TITLES, check_next_step
 from triage.services.corrections import correction_allowed
@@ -36,9 +40,16 @@ PAGE_SIZE = 20
 def start(request: HttpRequest, clinician) -> HttpResponse:
     """The GP's home: start a referral check, and the practice's decisions."""
     search = request.GET.get("q", "").strip()[:40]
-    page = decision_page_for_practice(
-        practice=clinician.practice, search=search, page=request.GET.get("page"), size=PAGE_SIZE
-    )
+    number = request.GET.get("page")
+    if search:
+        page = decision_page_for_practice(
+            practice=clinician.practice, search=search, page=number, size=PAGE_SIZE
+        )
+        checks = check_list_in_progress(user=request.user)
+    else:
+        page, checks = start_page_lists(
+            practice=clinician.practice, user=request.user, page=number, size=PAGE_SIZE
+        )
     _log_search(request, search, page)
     decisions_linked(page.object_list, "triage:decision")
     rows = page.object_list and decision_rows(page.object_list, decision_tags(page.object_list))
@@ -59,7 +70,7 @@ def start(request: HttpRequest, clinician) -> HttpResponse:
                     "last_answered": STEP_TITLES.get(check.last_step, ""),
                     "continue_url": step_url(check, check_next_step(check)),
                 }
-                for check in check_list_in_progress(user=request.user)
+                for check in checks
             ],
             **start_page_text(request.user),
             "prev_url": f"?{query}page={page.number - 1}#decisions" if page.has_previous else "",
