@@ -14,7 +14,8 @@ from triage.models import Decision
 
 @dataclass(frozen=True)
 class DecisionTag:
-    """A short label linking to where the GP acts on it, shown next to a decision in a list."""
+    """A short label linking to where the GP acts on it, shown next to a decision in a list.
+    Both are text: the list escapes them (triage.decision_rows)."""
 
     text: str
     url: str

@@ -224,3 +224,21 @@ def test_the_start_pages_one_round_trip_reads_what_the_two_lists_read(
     assert len(checks) == 2 and all(c.clinician_id == gp.pk for c in checks)
     # one round trip, or two for a page past the end (it falls back to the first page)
     assert len(queries.captured_queries) == (2 if page == "9" else 1)
+
+
+def test_the_start_pages_lists_with_a_search_are_the_searched_page_and_the_checks(
+    gp, gp_client, other_gp_client, policy_v1
+):
+    from triage.selectors.checks import check_list_in_progress
+    from triage.selectors.practice import start_page_lists
+
+    decisions = record(gp, policy_v1, 3)
+    begin(gp_client)
+    begin(other_gp_client)
+    practice = gp.clinician.practice
+    found, checks = start_page_lists(
+        practice=practice, user=gp, search=decisions[1].reference, page=1, size=2
+    )
+    assert [d.pk for d in found.object_list] == [decisions[1].pk]
+    assert [c.pk for c in checks] == [c.pk for c in check_list_in_progress(user=gp)]
+    assert len(checks) == 1

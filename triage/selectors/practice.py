@@ -106,15 +106,16 @@ def _page_number(page: str | int | None) -> int:
 
 
 def start_page_lists(
-    *, practice: Practice, user, page: str | int | None = 1, size: int = 20
+    *, practice: Practice, user, search: str = "", page: str | int | None = 1, size: int = 20
 ) -> tuple[DecisionPage, list[ReferralCheck]]:
-    """The start page without a search: decision_page_for_practice and the user's
-    check_list_in_progress, the same rows, in one round trip instead of two (issue #15)."""
+    """The start page's two lists: decision_page_for_practice and the user's
+    check_list_in_progress, the same rows; without a search, in one round trip instead of two
+    (issue #15)."""
     number = _page_number(page)
     using = router.db_for_read(Decision)
-    if router.db_for_read(ReferralCheck) != using:
+    if search.strip() or router.db_for_read(ReferralCheck) != using:
         return (
-            decision_page_for_practice(practice=practice, page=number, size=size),
+            decision_page_for_practice(practice=practice, search=search, page=number, size=size),
             check_list_in_progress(user=user),
         )
     connection = connections[using]

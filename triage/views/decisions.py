@@ -20,12 +20,7 @@ from triage.presentation import (
     start_page_text,
     startback_context,
 )
-from triage.selectors.checks import check_list_in_progress
-from triage.selectors.practice import (
-    decision_get_for_practice,
-    decision_page_for_practice,
-    start_page_lists,
-)
+from triage.selectors.practice import decision_get_for_practice, start_page_lists
 from triage.services.access import access_event_record, nhs_number_search_hash
 from triage.services.checks import STEP_TITLES, check_next_step
 from triage.services.corrections import correction_allowed
@@ -40,19 +35,17 @@ PAGE_SIZE = 20
 def start(request: HttpRequest, clinician) -> HttpResponse:
     """The GP's home: start a referral check, and the practice's decisions."""
     search = request.GET.get("q", "").strip()[:40]
-    number = request.GET.get("page")
-    if search:
-        page = decision_page_for_practice(
-            practice=clinician.practice, search=search, page=number, size=PAGE_SIZE
-        )
-        checks = check_list_in_progress(user=request.user)
-    else:
-        page, checks = start_page_lists(
-            practice=clinician.practice, user=request.user, page=number, size=PAGE_SIZE
-        )
+    page, checks = start_page_lists(
+        practice=clinician.practice,
+        user=request.user,
+        search=search,
+        page=request.GET.get("page"),
+        size=PAGE_SIZE,
+    )
     _log_search(request, search, page)
     decisions_linked(page.object_list, "triage:decision")
-    rows = page.object_list and decision_rows(page.object_list, decision_tags(page.object_list))
+    tags = decision_tags(page.object_list) if page.object_list else {}
+    rows = decision_rows(page.object_list, tags)
     query = f"q={quote(search)}&" if search else ""
     return render(
         request,
