@@ -48,6 +48,16 @@ def input_value(widget, value: Any) -> str:
     return "" if formatted is None else f' value="{_formatted(formatted)}"'
 
 
+def input_value_put_back(html: str, widget, stand_in: Any, value: Any) -> SafeString | None:
+    """Kept markup (nhsuk.form_body) with the ` value="..."` the widget writes for `value` in
+    place of the one it wrote for `stand_in`, escaped as rendering escapes it; None, so the
+    form is rendered afresh, unless the stand-in's is in `html` exactly once."""
+    stand_in_value = input_value(widget, stand_in)
+    if html.count(stand_in_value) != 1:
+        return None
+    return SafeString(html.replace(stand_in_value, input_value(widget, value)))
+
+
 def _attrs(attrs: dict) -> str:
     """django/forms/widgets/attrs.html."""
     return "".join(

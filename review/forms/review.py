@@ -11,7 +11,7 @@ from django.utils.safestring import SafeString
 
 from nhsuk.form_body import KeptLayoutHelper
 from nhsuk.layout import HTML, ButtonGroup, Field, Fieldset, Layout, Radios, Submit
-from nhsuk.renderers import FAST_WIDGETS, input_value
+from nhsuk.renderers import FAST_WIDGETS, input_value_put_back
 from review.models import Review
 from review.services.reviews import DISAGREE_NEEDS_OUTCOME, DISAGREE_NEEDS_REASON
 from triage.references import ALPHABET, PREFIX, reference_normalise
@@ -138,11 +138,9 @@ class DecisionFilterForm(forms.Form):
         stand-in is not in it exactly once)."""
         if not self._searched():
             return html
-        widget = self.fields["q"].widget
-        stand_in = input_value(widget, self.SEARCH_STAND_IN)
-        if html.count(stand_in) != 1:
-            return None
-        return SafeString(html.replace(stand_in, input_value(widget, self["q"].value())))
+        return input_value_put_back(
+            html, self.fields["q"].widget, self.SEARCH_STAND_IN, self["q"].value()
+        )
 
     def clean_q(self) -> tuple[str, str] | None:
         raw = (self.cleaned_data.get("q") or "").strip()
@@ -232,12 +230,12 @@ class ReviewForm(forms.Form):
         return ReviewForm(action=self.action, outcomes=self.outcomes, initial=initial)
 
     def fragment_fill(self, html: str) -> SafeString | None:
-        widget = self.fields["submission_key"].widget
-        stand_in = input_value(widget, str(self.SUBMISSION_KEY_STAND_IN))
-        if html.count(stand_in) != 1:
-            return None
-        real = input_value(widget, self["submission_key"].value())
-        return SafeString(html.replace(stand_in, real))
+        return input_value_put_back(
+            html,
+            self.fields["submission_key"].widget,
+            str(self.SUBMISSION_KEY_STAND_IN),
+            self["submission_key"].value(),
+        )
 
     def clean(self):
         cleaned = super().clean()

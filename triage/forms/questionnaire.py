@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from nhsuk.layout import Checkboxes, Field, HintedChoice, Layout, Radios, Submit
-from nhsuk.renderers import input_value
+from nhsuk.renderers import input_value_put_back
 from policy import engine
 from policy.models import PolicyVersion
 from policy.wording import version_questions, version_wording
@@ -134,11 +134,10 @@ class QuestionForm(forms.Form):
             return html
         for name in shown:
             widget = self.fields[name].widget
-            stand_in = input_value(widget, self.PERSONAL_STAND_IN)
-            if html.count(stand_in) != 1:
+            html = input_value_put_back(html, widget, self.PERSONAL_STAND_IN, self[name].value())
+            if html is None:
                 return None
-            html = html.replace(stand_in, input_value(widget, self[name].value()))
-        return SafeString(html)
+        return html
 
     def answers(self) -> dict:
         """The cleaned data as fragments of the answers contract."""
